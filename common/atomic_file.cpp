@@ -1,0 +1,83 @@
+#include "common/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "common/error.h"
+
+namespace hwacme {
+namespace {
+
+class Fd {
+public:
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int get() const { return fd_; }
+    int release() { return std::exchange(fd_, -1); }
+
+private:
+    int fd_;
+};
+
+[[noreturn]] void throw_errno(const std::string& what, const std::filesystem::path& path) {
+    throw Error(Errc::Io, what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+    auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+    Fd fd(::mkstemp(tmpl.data()));
+    if (fd.get() < 0) throw_errno("cannot create a temporary file beside", path);
+    std::filesystem::path tmp = tmpl;
+    auto discard = [&] { ::unlink(tmp.c_str()); };
+    if (::fchmod(fd.get(), mode) != 0) {
+        discard();
+        throw_errno("cannot set the mode of", tmp);
+    }
+    for (std::size_t done = 0; done < content.size();) {
+        ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            discard();
+            throw_errno("cannot write", tmp);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
+        discard();
+        throw_errno("cannot flush", tmp);
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        discard();
+        throw_errno("cannot rename into", path);
+    }
+    Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY));
+    if (dirfd.get() >= 0) ::fsync(dirfd.get());
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (errno == ENOENT) throw Error(Errc::NotFound, "file not found: " + path.string());
+        throw_errno("cannot read", path);
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace hwacme

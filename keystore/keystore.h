@@ -1,0 +1,52 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "keystore/key.h"
+#include "keystore/key_type.h"
+#include "keystore/key_uri.h"
+
+namespace hwacme::keystore {
+
+/// What a listing says of one key: its URI and whatever the backend knows cheaply.
+struct KeyInfo {
+    std::string uri;
+    std::optional<KeyType> type;  ///< nullopt when the backend cannot tell without opening it
+    std::string description;      ///< backend facts, e.g. "token=acme label=web id=01"
+};
+
+/// Options the command line hands to every backend; each backend reads what concerns it.
+struct KeystoreOptions {
+    /// Accept a private key that can leave its device (CKA_EXTRACTABLE, TPM without fixedTPM).
+    bool allow_extractable = false;
+    /// TPM TCTI configuration string; empty means the backend's default.
+    std::string tcti;
+};
+
+/// A place keys live: a folder of PEM files, a PKCS#11 token, a TPM. One Keystore is opened per
+/// URI scope (token, TPM); it owns the device connection and outlives the keys it hands out.
+/// Not thread-safe.
+class Keystore {
+public:
+    virtual ~Keystore() = default;
+
+    /// Opens an existing key. Error{NotFound} when there is none at `uri`.
+    virtual std::unique_ptr<Key> open(const KeyUri& uri) = 0;
+
+    /// Generates a new key at `uri` inside the store. Error{AlreadyExists} when one is there —
+    /// a key is never replaced silently. Error{Unsupported} for a type the device cannot make.
+    virtual std::unique_ptr<Key> generate(const KeyUri& uri, KeyType type) = 0;
+
+    /// Lists the keys within the scope `uri` names (a folder, a token, a TPM).
+    virtual std::vector<KeyInfo> list(const KeyUri& uri) = 0;
+
+    /// Destroys the key at `uri`. Error{NotFound} when there is none.
+    virtual void remove(const KeyUri& uri) = 0;
+
+    /// Facts about the key's custody as "name: value" lines, for `hwacme key show`.
+    virtual std::vector<std::pair<std::string, std::string>> describe(const KeyUri& uri) = 0;
+};
+
+}  // namespace hwacme::keystore
