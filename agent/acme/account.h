@@ -1,0 +1,51 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/acme/client.h"
+#include "keystore/key.h"
+
+namespace hwacme::acme {
+
+/// An ACME account as the CA describes it (RFC 8555 §7.1.2).
+struct Account {
+    std::string url;  ///< the account URL, used as `kid`
+    std::string status;
+    std::vector<std::string> contacts;
+    std::string orders;
+};
+
+/// Creates the account for `key`, or finds the existing one (the CA answers 200 for a key it
+/// knows). `emails` become mailto: contacts. `agree_tos` sends termsOfServiceAgreed; without it
+/// a CA with terms answers userActionRequired or malformed, reported as it says.
+Account register_account(Client& acme, const keystore::Key& key,
+                         const std::vector<std::string>& emails, bool agree_tos);
+
+/// Looks the account up from the key alone (onlyReturnExisting, RFC 8555 §7.3.1); nullopt when
+/// the CA answers accountDoesNotExist.
+std::optional<Account> find_account(Client& acme, const keystore::Key& key);
+
+/// A signed-in account: every request is signed by the account key with the `kid` header.
+class AccountSession {
+public:
+    AccountSession(Client& acme, const keystore::Key& key, std::string account_url)
+        : acme_(acme), key_(key), account_url_(std::move(account_url)) {}
+
+    http::Response post(const std::string& url, std::string_view payload) {
+        return acme_.post(url, payload, key_, account_url_);
+    }
+    http::Response post_as_get(const std::string& url) { return post(url, ""); }
+
+    Client& acme() { return acme_; }
+    const keystore::Key& key() const { return key_; }
+    const std::string& account_url() const { return account_url_; }
+
+private:
+    Client& acme_;
+    const keystore::Key& key_;
+    std::string account_url_;
+};
+
+}  // namespace hwacme::acme

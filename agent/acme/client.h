@@ -1,0 +1,56 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agent/acme/directory.h"
+#include "agent/acme/problem.h"
+#include "agent/http/http_client.h"
+#include "keystore/key.h"
+
+namespace hwacme::acme {
+
+/// The ACME transport (RFC 8555 §6): directory, anti-replay nonces, JWS-signed POSTs, problem
+/// documents. It never holds key material: each request is signed through the Key it is given.
+/// Not thread-safe.
+class Client {
+public:
+    Client(http::Client& http, std::string directory_url);
+
+    /// The directory, fetched on first use. Error{Network} when the CA is unreachable,
+    /// Error{Protocol} when the URL does not serve an ACME directory.
+    const Directory& directory();
+    const std::string& directory_url() const { return directory_url_; }
+
+    /// A signed POST (RFC 8555 §6.2): `kid` selects the account URL header, nullopt the `jwk`
+    /// header. An empty payload is a POST-as-GET (§6.3). A badNonce answer is retried with the
+    /// fresh nonce it carries, a bounded number of times (§6.5). Other answers are returned as
+    /// they are; check them with require_success().
+    http::Response post(const std::string& url, std::string_view payload, const keystore::Key& key,
+                        const std::optional<std::string>& kid);
+
+    http::Client& http() { return http_; }
+
+private:
+    std::string take_nonce();
+    void remember_nonce(const http::Response& response);
+
+    http::Client& http_;
+    std::string directory_url_;
+    std::optional<Directory> directory_;
+    std::optional<std::string> nonce_;
+};
+
+/// The problem document of an error answer, if it carries one.
+std::optional<Problem> problem_of(const http::Response& response);
+
+/// Throws Error{Protocol} for an HTTP error status: "<what> failed: <problem>" (or the status and
+/// a bit of the body when there is no problem document), with the Retry-After time if any.
+void require_success(const http::Response& response, std::string_view what);
+
+/// The JSON object body of a successful answer; Error{Protocol} naming `what` otherwise.
+boost::json::object json_body(const http::Response& response, std::string_view what);
+
+}  // namespace hwacme::acme

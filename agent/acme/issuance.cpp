@@ -1,0 +1,144 @@
+#include "agent/acme/issuance.h"
+
+#include <string>
+
+#include "agent/acme/order.h"
+#include "agent/acme/poll_backoff.h"
+#include "agent/jose/csr.h"
+#include "agent/jose/jwk.h"
+#include "common/error.h"
+#include "common/log.h"
+
+namespace hwacme::acme {
+namespace {
+
+std::string describe(const Identifier& id) {
+    return id.type + ":" + id.value;
+}
+
+/// Keeps tokens provisioned for exactly as long as validation needs them.
+class ProvisionedTokens {
+public:
+    explicit ProvisionedTokens(http::Http01Responder& responder) : responder_(responder) {}
+    ProvisionedTokens(const ProvisionedTokens&) = delete;
+    ProvisionedTokens& operator=(const ProvisionedTokens&) = delete;
+    ~ProvisionedTokens() {
+        for (const auto& token : tokens_) {
+            try {
+                responder_.remove(token);
+            } catch (const std::exception& e) {
+                log::warning(std::string("could not withdraw an http-01 token: ") + e.what());
+            }
+        }
+    }
+    void add(const std::string& token, const std::string& key_authorization) {
+        responder_.provision(token, key_authorization);
+        tokens_.push_back(token);
+    }
+
+private:
+    http::Http01Responder& responder_;
+    std::vector<std::string> tokens_;
+};
+
+std::string validation_failure(const Authorization& authz) {
+    std::string message = "validation of " + describe(authz.identifier) + " failed";
+    for (const auto& challenge : authz.challenges)
+        if (challenge.error) return message + ": " + challenge.error->describe();
+    return message + " (authorization " + authz.status + ")";
+}
+
+/// The first authorization of a failed order that says why.
+[[noreturn]] void throw_validation_failure(AccountSession& session, const Order& order) {
+    for (const auto& url : order.authorizations) {
+        Authorization authz = fetch_authorization(session, url);
+        if (authz.status != "valid" && authz.status != "pending")
+            throw Error(Errc::Protocol, validation_failure(authz));
+    }
+    std::string why = order.error ? order.error->describe() : "no reason given";
+    throw Error(Errc::Protocol, "the CA marked order " + order.url + " invalid: " + why);
+}
+
+bool still_working(const Order& order, std::string_view until) {
+    return order.status == "pending" || (order.status == "processing" && until == "valid");
+}
+
+/// Polls an order the CA is still working on until it reaches `until` ("ready" or "valid").
+/// It waits before each fetch: the answer in hand already said the CA is not done.
+Order wait_for_order(AccountSession& session, Order order, std::string_view until,
+                     std::chrono::milliseconds timeout) {
+    PollBackoff backoff("order " + order.url + " to become " + std::string(until), timeout);
+    while (still_working(order, until)) {
+        backoff.wait(order.retry_after);
+        order = fetch_order(session, order.url);
+    }
+    if (order.status == "invalid") throw_validation_failure(session, order);
+    return order;
+}
+
+/// Finalizes an order believed ready. A CA that has not caught up yet answers orderNotReady
+/// (RFC 8555 §7.4); then the order is polled until ready and finalized once more.
+Order finalize_when_ready(AccountSession& session, const Order& order, ByteView csr,
+                          std::chrono::milliseconds timeout) {
+    if (auto finalized = finalize_order(session, order, csr)) return *finalized;
+    Order pending = order;
+    pending.status = "pending";
+    Order ready = wait_for_order(session, std::move(pending), "ready", timeout);
+    if (auto finalized = finalize_order(session, ready, csr)) return *finalized;
+    throw Error(Errc::Protocol, "the CA keeps answering orderNotReady for " + order.url);
+}
+
+}  // namespace
+
+IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request) {
+    if (request.names.empty()) throw Error(Errc::InvalidArgument, "no names to certify");
+    if (!request.certificate_key || !request.http01)
+        throw Error(Errc::InvalidArgument, "issuance needs a certificate key and a responder");
+
+    std::vector<Identifier> identifiers;
+    for (const auto& name : request.names) identifiers.push_back(identifier_for(name));
+    Order order = new_order(session, identifiers);
+    log::info("order " + order.url + " is " + order.status);
+
+    auto account_key = session.key().public_key();
+    ProvisionedTokens tokens(*request.http01);
+    bool all_valid = true;
+    for (const auto& url : order.authorizations) {
+        Authorization authz = fetch_authorization(session, url);
+        if (authz.status == "valid") {
+            log::info(describe(authz.identifier) + " is already authorized");
+            continue;
+        }
+        if (authz.status != "pending") throw Error(Errc::Protocol, validation_failure(authz));
+        const Challenge* challenge = authz.challenge("http-01");
+        if (!challenge)
+            throw Error(Errc::Unsupported,
+                        "the CA offers no http-01 challenge for " + describe(authz.identifier));
+        tokens.add(challenge->token, jose::key_authorization(challenge->token, account_key.get()));
+        std::string status = challenge->status;
+        if (status == "pending") status = answer_challenge(session, challenge->url).status;
+        if (status == "invalid") throw_validation_failure(session, fetch_order(session, order.url));
+        all_valid = all_valid && status == "valid";
+        log::info("answered http-01 for " + describe(authz.identifier));
+    }
+    // One order poll watches every authorization at once (RFC 8555 §7.1.6: the order turns ready
+    // when all are valid, invalid when one fails); per-authorization polls cost a request each.
+    order.status = "pending";
+    if (!all_valid)
+        order = wait_for_order(session, std::move(order), "ready", request.timeout);
+    else
+        order.status = "ready";
+    for (const auto& id : order.identifiers) log::info("validated " + describe(id));
+
+    Bytes csr = jose::build_csr(*request.certificate_key, request.names);
+    order = finalize_when_ready(session, order, csr, request.timeout);
+    order = wait_for_order(session, std::move(order), "valid", request.timeout);
+    if (order.status != "valid" || !order.certificate)
+        throw Error(Errc::Protocol,
+                    "order " + order.url + " ended " + order.status + " without a certificate");
+    auto chain = download_certificate(session, *order.certificate);
+    log::info("certificate downloaded from " + *order.certificate);
+    return {order.url, *order.certificate, std::move(chain.pem)};
+}
+
+}  // namespace hwacme::acme

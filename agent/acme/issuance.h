@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "agent/acme/account.h"
+#include "agent/http/http01_responder.h"
+#include "keystore/key.h"
+
+namespace hwacme::acme {
+
+struct IssuanceRequest {
+    std::vector<std::string> names;  ///< DNS names or IP literals; the first is the subject CN
+    const keystore::Key* certificate_key = nullptr;
+    http::Http01Responder* http01 = nullptr;
+    std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+};
+
+struct IssuedCertificate {
+    std::string order_url;
+    std::string certificate_url;
+    std::string fullchain_pem;  ///< leaf first, as the CA sent it
+};
+
+/// Runs one order to its certificate (RFC 8555 §7.4): newOrder, each pending authorization's
+/// http-01 challenge answered (all at once, then polled), CSR signed by the certificate key,
+/// finalize, poll, download. Authorizations already valid are skipped. Tokens are withdrawn from
+/// the responder whatever happens.
+IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request);
+
+}  // namespace hwacme::acme

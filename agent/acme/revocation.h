@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agent/acme/client.h"
+#include "common/bytes.h"
+#include "keystore/key.h"
+
+namespace hwacme::acme {
+
+/// RFC 5280 §5.3.1 reason codes by name ("keyCompromise", "superseded", …) or number.
+/// Error{InvalidArgument} listing the names for anything else.
+int parse_revocation_reason(std::string_view text);
+
+/// Revokes a certificate (RFC 8555 §7.6). With `account_url` the request is signed by the
+/// account key (`kid`); without, by the certificate's own key (`jwk`), which must then match the
+/// certificate. Error{Protocol} naming the problem otherwise — alreadyRevoked included.
+void revoke_certificate(Client& acme, ByteView certificate_der, std::optional<int> reason,
+                        const keystore::Key& signing_key,
+                        const std::optional<std::string>& account_url);
+
+}  // namespace hwacme::acme

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/acme/account.h"
+#include "agent/acme/client.h"
+#include "agent/cli/account_state.h"
+#include "agent/cli/global_options.h"
+#include "agent/http/http_client.h"
+#include "keystore/registry.h"
+
+namespace hwacme::cli {
+
+/// Everything a command needs to talk to the CA: one HTTP client (one TLS connection), the ACME
+/// transport and the keystore backends.
+class AcmeContext {
+public:
+    explicit AcmeContext(const GlobalOptions& global);
+
+    const GlobalOptions& global;
+    keystore::Registry registry;
+    http::Client http;
+    acme::Client acme;
+};
+
+/// How to find or create the account a command acts as.
+struct AccountRequest {
+    std::optional<std::string> account_key_uri;  ///< --account-key; else the remembered one
+    std::vector<std::string> emails;
+    bool agree_tos = false;
+    keystore::KeyType key_type = keystore::KeyType::EcP256;  ///< for a key generated now
+    bool register_always = false;  ///< `account register`: always ask the CA (idempotent)
+};
+
+/// The account key, opened in its store, and the account URL.
+struct ActiveAccount {
+    keystore::OpenedKey key;
+    AccountState state;
+};
+
+/// Returns the account for the CA of `context`: the one saved in the state folder, or — given an
+/// account key and terms agreement — a newly registered (or found) one, saved before returning.
+/// Error{NotFound} telling the operator what to run when there is none and it cannot register.
+ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& request);
+
+}  // namespace hwacme::cli

@@ -1,0 +1,114 @@
+#include <iostream>
+#include <memory>
+
+#include "agent/acme/issuance.h"
+#include "agent/cli/acme_context.h"
+#include "agent/cli/certificate_files.h"
+#include "agent/cli/command.h"
+#include "agent/http/http01_responder.h"
+#include "common/error.h"
+#include "common/log.h"
+
+namespace hwacme::cli {
+namespace {
+
+struct IssueArgs {
+    std::vector<std::string> names;
+    std::string key_uri;
+    keystore::KeyType key_type = keystore::KeyType::EcP256;
+    std::string out_dir;
+    std::string webroot;
+    std::string http_address = "0.0.0.0";
+    std::uint16_t http_port = 80;
+    std::optional<std::string> account_key;
+    std::vector<std::string> emails;
+    bool agree_tos = false;
+    unsigned timeout_seconds = 300;
+};
+
+void print_summary(const CertificateFiles& files, const CertificateSummary& summary,
+                   const std::string& key_uri) {
+    std::cout << "certificate: " << files.cert.string() << "\n"
+              << "chain:       " << files.chain.string() << "\n"
+              << "fullchain:   " << files.fullchain.string() << "\n"
+              << "key:         " << key_uri << "\n"
+              << "subject:     " << summary.subject << "\n"
+              << "names:      ";
+    for (const auto& name : summary.names) std::cout << " " << name;
+    std::cout << "\n"
+              << "issuer:      " << summary.issuer << "\n"
+              << "serial:      " << summary.serial_hex << "\n"
+              << "not after:   " << summary.not_after << "\n";
+}
+
+void run_issue(const GlobalOptions& global, const IssueArgs& args) {
+    AcmeContext context(global);
+    auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
+    auto account = resolve_account(
+        context,
+        {.account_key_uri = args.account_key, .emails = args.emails, .agree_tos = args.agree_tos});
+    // Reach the CA before a key is generated for it: an unreachable CA must leave nothing behind.
+    context.acme.directory();
+    auto certificate_key = keystore::open_or_generate_key(context.registry, certificate_key_uri,
+                                                          args.key_type, global.keystore_options());
+    if (certificate_key.generated)
+        log::info("generated certificate key " + certificate_key->uri() + " (" +
+                  std::string(keystore::to_string(certificate_key->type())) + ")");
+
+    std::unique_ptr<http::Http01Responder> responder =
+        args.webroot.empty() ? http::make_standalone_http01(args.http_address, args.http_port)
+                             : http::make_webroot_http01(args.webroot);
+    acme::AccountSession session(context.acme, *account.key, account.state.account_url);
+    auto issued =
+        acme::issue_certificate(session, {.names = args.names,
+                                          .certificate_key = certificate_key.key.get(),
+                                          .http01 = responder.get(),
+                                          .timeout = std::chrono::seconds(args.timeout_seconds)});
+
+    auto chain = split_pem_chain(issued.fullchain_pem);
+    auto leaf = parse_pem_certificate(chain.front());
+    if (!certifies_key(leaf.get(), certificate_key->public_key().get()))
+        throw Error(Errc::Protocol, "the CA's certificate " + issued.certificate_url +
+                                        " does not carry the public key of " +
+                                        certificate_key->uri());
+    auto files = write_certificate_files(args.out_dir, chain);
+    print_summary(files, summarize(leaf.get()), certificate_key->uri());
+    log::debug("requests: " + std::to_string(context.http.request_count()) +
+               ", connections: " + std::to_string(context.http.connection_count()));
+}
+
+}  // namespace
+
+void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands) {
+    auto args = std::make_shared<IssueArgs>();
+    auto* issue = app.add_subcommand(
+        "issue",
+        "issue a certificate whose key lives at --key (generated there if missing), proving "
+        "control of each name with http-01; writes cert.pem, chain.pem, fullchain.pem to --out");
+    issue->add_option("-d,--domain", args->names, "name to certify (repeatable; first = CN)")
+        ->required();
+    issue->add_option("--key", args->key_uri, "URI of the certificate key")->required();
+    add_key_type_option(*issue, "--key-type", args->key_type, "the certificate key");
+    issue->add_option("--out", args->out_dir, "folder for cert.pem, chain.pem, fullchain.pem")
+        ->required();
+    auto* webroot = issue->add_option(
+        "--webroot", args->webroot,
+        "serve http-01 by writing into DIR/.well-known/acme-challenge of a running web server");
+    issue
+        ->add_option("--http-port", args->http_port,
+                     "port of the built-in http-01 server (default 80)")
+        ->excludes(webroot);
+    issue
+        ->add_option("--http-address", args->http_address,
+                     "address the built-in http-01 server binds (default 0.0.0.0)")
+        ->excludes(webroot);
+    issue->add_option("--account-key", args->account_key,
+                      "account key URI; registers the account when the state has none");
+    issue->add_option("--email", args->emails, "contact e-mail when registering (repeatable)");
+    issue->add_flag("--agree-tos", args->agree_tos, "agree to the CA's terms when registering");
+    issue->add_option("--timeout", args->timeout_seconds,
+                      "seconds to wait for validation and issuance (default 300)");
+    commands.push_back({issue, [&global, args] { run_issue(global, *args); }});
+}
+
+}  // namespace hwacme::cli

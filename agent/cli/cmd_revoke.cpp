@@ -1,0 +1,58 @@
+#include <iostream>
+#include <memory>
+
+#include "agent/acme/revocation.h"
+#include "agent/cli/acme_context.h"
+#include "agent/cli/certificate_files.h"
+#include "agent/cli/command.h"
+#include "common/error.h"
+
+namespace hwacme::cli {
+namespace {
+
+struct RevokeArgs {
+    std::string cert_file;
+    std::string reason;
+    std::string cert_key;
+};
+
+void run_revoke(const GlobalOptions& global, const RevokeArgs& args) {
+    auto cert = load_certificate_file(args.cert_file);
+    std::optional<int> reason;
+    if (!args.reason.empty()) reason = acme::parse_revocation_reason(args.reason);
+    AcmeContext context(global);
+    auto der = certificate_der(cert.get());
+    if (!args.cert_key.empty()) {
+        // RFC 8555 §7.6: a request signed by the certificate's own key needs no account.
+        auto key = keystore::open_key(context.registry, keystore::KeyUri::parse(args.cert_key),
+                                      global.keystore_options());
+        if (!certifies_key(cert.get(), key->public_key().get()))
+            throw Error(Errc::InvalidArgument,
+                        args.cert_file + " does not certify the key " + key->uri());
+        acme::revoke_certificate(context.acme, der, reason, *key, std::nullopt);
+    } else {
+        auto account = resolve_account(context, {});
+        acme::revoke_certificate(context.acme, der, reason, *account.key,
+                                 account.state.account_url);
+    }
+    std::cout << "revoked: " << args.cert_file << " (serial " << summarize(cert.get()).serial_hex
+              << ")\n";
+}
+
+}  // namespace
+
+void add_revoke_command(CLI::App& app, GlobalOptions& global, Commands& commands) {
+    auto args = std::make_shared<RevokeArgs>();
+    auto* revoke = app.add_subcommand(
+        "revoke", "revoke a certificate, signed by the account key or by the certificate's key");
+    revoke->add_option("--cert", args->cert_file, "PEM file of the certificate (the leaf first)")
+        ->required();
+    revoke->add_option("--reason", args->reason,
+                       "RFC 5280 reason: unspecified, keyCompromise, superseded, "
+                       "cessationOfOperation, affiliationChanged, … or its number");
+    revoke->add_option("--cert-key", args->cert_key,
+                       "sign with the certificate's own key at this URI instead of the account");
+    commands.push_back({revoke, [&global, args] { run_revoke(global, *args); }});
+}
+
+}  // namespace hwacme::cli

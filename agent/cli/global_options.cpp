@@ -1,0 +1,47 @@
+#include "agent/cli/global_options.h"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "keystore/file_keystore.h"
+#include "pkcs11/pkcs11_keystore.h"
+#include "tpm/tpm_keystore.h"
+
+#ifndef HWACME_VERSION
+#error "HWACME_VERSION must be defined by the build"
+#endif
+
+namespace hwacme::cli {
+
+std::filesystem::path GlobalOptions::state_path() const {
+    if (!state_dir.empty()) return state_dir;
+    if (::geteuid() == 0) return "/var/lib/hwacme";
+    if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg)
+        return std::filesystem::path(xdg) / "hwacme";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home && *home ? home : ".") / ".local/state/hwacme";
+}
+
+http::ClientOptions GlobalOptions::http_options() const {
+    http::ClientOptions options;
+    options.ca_bundle = ca_bundle;
+    options.verbose = verbose;
+    options.user_agent = std::string("hwacme/") + HWACME_VERSION + " " + curl_version();
+    return options;
+}
+
+keystore::KeystoreOptions GlobalOptions::keystore_options() const {
+    return {.allow_extractable = allow_extractable, .tcti = tcti};
+}
+
+keystore::Registry make_registry() {
+    keystore::Registry registry;
+    registry.add("file", keystore::open_file_keystore);
+    registry.add("pkcs11", pkcs11::open_keystore);
+    registry.add("tpm2", tpm::open_keystore);
+    return registry;
+}
+
+}  // namespace hwacme::cli

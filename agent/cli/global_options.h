@@ -1,0 +1,30 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "agent/http/http_client.h"
+#include "keystore/registry.h"
+
+namespace hwacme::cli {
+
+/// Options every command accepts, before or after the command name.
+struct GlobalOptions {
+    std::string server = "https://acme-v02.api.letsencrypt.org/directory";
+    std::string ca_bundle;
+    std::string state_dir;
+    std::string tcti;
+    bool allow_extractable = false;
+    bool verbose = false;
+
+    /// The state folder: --state-dir, else /var/lib/hwacme for root, else
+    /// $XDG_STATE_HOME/hwacme or ~/.local/state/hwacme.
+    std::filesystem::path state_path() const;
+    http::ClientOptions http_options() const;
+    keystore::KeystoreOptions keystore_options() const;
+};
+
+/// Every keystore backend this build has, by URI scheme.
+keystore::Registry make_registry();
+
+}  // namespace hwacme::cli

@@ -1,0 +1,69 @@
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "agent/cli/command.h"
+#include "common/error.h"
+#include "common/log.h"
+
+namespace {
+
+/// Exit codes: 0 success, 1 an operation failed, 2 the command line is wrong.
+constexpr int kFailure = 1;
+constexpr int kUsage = 2;
+
+void add_global_options(CLI::App& app, hwacme::cli::GlobalOptions& global) {
+    app.add_option("--server", global.server,
+                   "ACME directory URL (default: Let's Encrypt production)")
+        ->envname("HWACME_SERVER");
+    app.add_option("--ca-bundle", global.ca_bundle,
+                   "PEM file of roots to trust for the CA's TLS instead of the system store")
+        ->envname("HWACME_CA_BUNDLE");
+    app.add_option("--state-dir", global.state_dir,
+                   "folder for account and order state (default /var/lib/hwacme for root, "
+                   "~/.local/state/hwacme otherwise)")
+        ->envname("HWACME_STATE_DIR");
+    app.add_option("--tcti", global.tcti, "TPM TCTI (default device:/dev/tpmrm0)")
+        ->envname("HWACME_TCTI");
+    app.add_flag("--allow-extractable", global.allow_extractable,
+                 "accept hardware keys that the device would let leave it");
+    app.add_flag("-v,--verbose", global.verbose, "log each request and more detail to stderr");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    hwacme::cli::GlobalOptions global;
+    CLI::App app{
+        "hwacme — an ACME client whose keys stay in PKCS#11 tokens, HSMs and TPMs.\n"
+        "Key URIs: file:/path/key.pem, pkcs11:token=T;object=O?pin-source=file:/pin, "
+        "tpm2:path=/path/key.tss2.pem or tpm2:handle=0x81000002"};
+    app.set_version_flag("--version", "hwacme " HWACME_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    add_global_options(app, global);
+
+    hwacme::cli::Commands commands;
+    hwacme::cli::add_account_commands(app, global, commands);
+    hwacme::cli::add_issue_command(app, global, commands);
+    hwacme::cli::add_revoke_command(app, global, commands);
+    hwacme::cli::add_key_commands(app, global, commands);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);  // prints help, the version, or what is wrong with the line
+        return code == 0 ? 0 : kUsage;
+    }
+    if (global.verbose) hwacme::log::set_level(hwacme::log::Level::Debug);
+    try {
+        for (const auto& command : commands)
+            if (command.app->parsed()) command.run();
+        return 0;
+    } catch (const hwacme::Error& e) {
+        hwacme::log::error(std::string("hwacme: ") + e.what());
+    } catch (const std::exception& e) {
+        hwacme::log::error(std::string("hwacme: internal error: ") + e.what());
+    }
+    return kFailure;
+}

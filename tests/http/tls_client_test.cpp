@@ -1,0 +1,195 @@
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agent/http/http_client.h"
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "tests/http/http_test_util.h"
+
+extern char** environ;
+
+using hwacme::Errc;
+using hwacme::Error;
+using hwacme::http::Client;
+using hwacme::http::ClientOptions;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A child process started without a shell, its output discarded; the destructor stops it.
+class ChildProcess {
+public:
+    explicit ChildProcess(const std::vector<std::string>& argv) {
+        std::vector<char*> args;
+        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+        args.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        int rc = posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0) {
+            throw std::runtime_error("cannot start " + argv[0] +
+                                     " (Debian package openssl): " + std::strerror(rc));
+        }
+    }
+    ~ChildProcess() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGTERM);
+        wait();
+    }
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    /// Waits for the child to end; its exit status, or -1 if a signal ended it.
+    int wait() {
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+void run(const std::vector<std::string>& argv) {
+    ChildProcess child(argv);
+    if (child.wait() != 0) throw std::runtime_error(argv[0] + " " + argv[1] + " failed");
+}
+
+bool accepts_connections(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    return connected;
+}
+
+/// A throwaway CA and a server certificate for 127.0.0.1 it signed, made by the openssl CLI.
+struct TestPki {
+    explicit TestPki(const fs::path& dir)
+        : ca_cert(dir / "ca.pem"), server_cert(dir / "server.pem"), server_key(dir / "server.key") {
+        auto ca_key = dir / "ca.key";
+        auto csr = dir / "server.csr";
+        auto extensions = dir / "server.ext";
+        run({"openssl",
+             "req",
+             "-x509",
+             "-newkey",
+             "ec",
+             "-pkeyopt",
+             "ec_paramgen_curve:P-256",
+             "-nodes",
+             "-keyout",
+             ca_key,
+             "-out",
+             ca_cert,
+             "-days",
+             "1",
+             "-subj",
+             "/CN=hwacme test CA",
+             "-addext",
+             "basicConstraints=critical,CA:TRUE",
+             "-addext",
+             "keyUsage=critical,keyCertSign,cRLSign"});
+        run({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", server_key, "-out", csr, "-subj", "/CN=127.0.0.1"});
+        hwacme::write_file_atomic(extensions,
+                                  "subjectAltName=IP:127.0.0.1\n"
+                                  "basicConstraints=critical,CA:FALSE\n"
+                                  "extendedKeyUsage=serverAuth\n");
+        run({"openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
+             "-CAcreateserial", "-days", "1", "-extfile", extensions, "-out", server_cert});
+    }
+
+    fs::path ca_cert;
+    fs::path server_cert;
+    fs::path server_key;
+};
+
+/// `openssl s_server -www` on a free loopback port: answers GET / with 200 and a status page.
+class TlsServer {
+public:
+    explicit TlsServer(const TestPki& pki)
+        : port_(hwacme::test::free_loopback_port()),
+          process_({"openssl", "s_server", "-quiet", "-accept",
+                    "127.0.0.1:" + std::to_string(port_), "-cert", pki.server_cert, "-key",
+                    pki.server_key, "-www"}) {
+        auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!accepts_connections(port_)) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                throw std::runtime_error("openssl s_server did not start listening");
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+private:
+    std::uint16_t port_;
+    ChildProcess process_;
+};
+
+ClientOptions quick_options() {
+    ClientOptions options;
+    options.connect_timeout = 5s;
+    options.total_timeout = 10s;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("client trusts a server whose certificate chains to the given CA bundle", "[unit]") {
+    hwacme::test::TempDir dir;
+    TestPki pki(dir.path());
+    TlsServer server(pki);
+
+    ClientOptions options = quick_options();
+    options.ca_bundle = pki.ca_cert;
+    Client client(options);
+    auto response = client.get(server.url());
+    CHECK(response.status == 200);
+    CHECK_THAT(response.body, Catch::Contains("s_server"));
+}
+
+TEST_CASE("client refuses a server whose CA is not trusted, naming the URL", "[unit]") {
+    hwacme::test::TempDir dir;
+    TestPki pki(dir.path());
+    TlsServer server(pki);
+
+    Client client(quick_options());
+    try {
+        client.get(server.url());
+        FAIL("trusted an unknown CA");
+    } catch (const Error& e) {
+        CHECK(e.code() == Errc::Network);
+        CHECK_THAT(e.what(), Catch::Contains("TLS certificate of " + server.url()));
+        CHECK_THAT(e.what(), Catch::Contains("certificate"));
+    }
+}
