@@ -1,0 +1,61 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/c_handle.h"
+#include "keystore/key_type.h"
+#include "pkcs11/session.h"
+
+namespace hwacme::pkcs11 {
+
+/// A key pair on a token: the private key object and, when present, its public key object
+/// (same CKA_ID).
+struct KeyObject {
+    ObjectHandle private_key = 0;
+    std::optional<ObjectHandle> public_key;
+    std::string label;
+    Bytes id;
+    keystore::KeyType type{};
+};
+
+/// Objects of class `object_class` (CKO_*) with the given label and/or id (either may be absent).
+std::vector<ObjectHandle> find_objects(Session& session, unsigned long object_class,
+                                       const std::optional<std::string>& label,
+                                       const std::optional<Bytes>& id);
+
+/// The private key the URI's object/id names. Error{InvalidUri} when the URI names neither or
+/// another type; Error{NotFound} when no private key matches; Error{InvalidUri} asking for an
+/// id when several do; Error{Unsupported} for a key type or size this client does not sign with.
+KeyObject find_key(Session& session, const Pkcs11Uri& uri);
+
+/// Reads CKA_KEY_TYPE and CKA_EC_PARAMS / CKA_MODULUS of a key object.
+keystore::KeyType read_key_type(Session& session, ObjectHandle key);
+
+/// The key's public half as a plain OpenSSL key, from the public key object (EC) or the
+/// private key's public attributes (RSA). Error{Unsupported} when an EC key has no public
+/// object (not NotFound: the key exists, and open_or_generate must not try to make another).
+EvpPkeyPtr read_public_key(Session& session, const KeyObject& key);
+
+/// The custody attributes of a private key (PKCS#11 2.40 §4.9); nullopt when the token does not
+/// report one.
+struct Custody {
+    std::optional<bool> sensitive;          ///< CKA_SENSITIVE
+    std::optional<bool> extractable;        ///< CKA_EXTRACTABLE
+    std::optional<bool> always_sensitive;   ///< CKA_ALWAYS_SENSITIVE
+    std::optional<bool> never_extractable;  ///< CKA_NEVER_EXTRACTABLE
+    std::optional<bool> local;              ///< CKA_LOCAL: generated on the token
+
+    /// The attributes that let the key leave (or show it was outside) the token, e.g.
+    /// "CKA_EXTRACTABLE is TRUE, CKA_NEVER_EXTRACTABLE is FALSE"; empty for a bound key.
+    std::string problems() const;
+};
+Custody read_custody(Session& session, ObjectHandle private_key);
+
+/// The custody facts and identity of a key as "name: value" lines for `hwacme key show`.
+std::vector<std::pair<std::string, std::string>> describe_key(Session& session,
+                                                              const KeyObject& key);
+
+}  // namespace hwacme::pkcs11
