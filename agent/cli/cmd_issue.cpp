@@ -8,6 +8,7 @@
 #include "agent/http/http01_responder.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "pkcs11/certificate_store.h"
 
 namespace hwacme::cli {
 namespace {
@@ -24,6 +25,7 @@ struct IssueArgs {
     std::vector<std::string> emails;
     bool agree_tos = false;
     unsigned timeout_seconds = 300;
+    bool store_cert_in_token = false;
 };
 
 void print_summary(const CertificateFiles& files, const CertificateSummary& summary,
@@ -44,6 +46,9 @@ void print_summary(const CertificateFiles& files, const CertificateSummary& summ
 void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     AcmeContext context(global);
     auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
+    if (args.store_cert_in_token && certificate_key_uri.scheme() != "pkcs11")
+        throw Error(Errc::InvalidArgument, "--store-cert-in-token needs a pkcs11: key, not " +
+                                               certificate_key_uri.scheme() + ":");
     auto account = resolve_account(
         context,
         {.account_key_uri = args.account_key, .emails = args.emails, .agree_tos = args.agree_tos});
@@ -72,6 +77,10 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
                                         " does not carry the public key of " +
                                         certificate_key->uri());
     auto files = write_certificate_files(args.out_dir, chain);
+    if (args.store_cert_in_token) {
+        pkcs11::store_certificate(keystore::KeyUri::parse(certificate_key->uri()), leaf.get());
+        log::info("stored the certificate in the token beside " + certificate_key->uri());
+    }
     print_summary(files, summarize(leaf.get()), certificate_key->uri());
     log::debug("requests: " + std::to_string(context.http.request_count()) +
                ", connections: " + std::to_string(context.http.connection_count()));
@@ -108,6 +117,8 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
     issue->add_flag("--agree-tos", args->agree_tos, "agree to the CA's terms when registering");
     issue->add_option("--timeout", args->timeout_seconds,
                       "seconds to wait for validation and issuance (default 300)");
+    issue->add_flag("--store-cert-in-token", args->store_cert_in_token,
+                    "also store the certificate in the PKCS#11 token, with the key's id and label");
     commands.push_back({issue, [&global, args] { run_issue(global, *args); }});
 }
 
