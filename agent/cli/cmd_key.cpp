@@ -42,7 +42,7 @@ void run_show(const GlobalOptions& global, const KeyArgs& args) {
               << "type: " << keystore::to_string(key->type()) << "\n"
               << "jwk thumbprint: " << jose::jwk_thumbprint(key->public_key().get()) << "\n";
     for (const auto& [name, value] : store->describe(uri))
-        std::cout << name << ": " << log::printable(value) << "\n";
+        if (name != "uri") std::cout << name << ": " << log::printable(value) << "\n";
 }
 
 void run_delete(const GlobalOptions& global, const KeyArgs& args) {
