@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "agent/acme/challenge_solver.h"
 #include "agent/acme/order.h"
 #include "agent/acme/poll_backoff.h"
 #include "agent/jose/csr.h"
@@ -16,29 +17,30 @@ std::string describe(const Identifier& id) {
     return id.type + ":" + id.value;
 }
 
-/// Keeps tokens provisioned for exactly as long as validation needs them.
-class ProvisionedTokens {
+/// Keeps challenges presented for exactly as long as validation needs them.
+class PresentedChallenges {
 public:
-    explicit ProvisionedTokens(http::Http01Responder& responder) : responder_(responder) {}
-    ProvisionedTokens(const ProvisionedTokens&) = delete;
-    ProvisionedTokens& operator=(const ProvisionedTokens&) = delete;
-    ~ProvisionedTokens() {
-        for (const auto& token : tokens_) {
-            try {
-                responder_.remove(token);
-            } catch (const std::exception& e) {
-                log::warning(std::string("could not withdraw an http-01 token: ") + e.what());
-            }
-        }
+    explicit PresentedChallenges(ChallengeSolver& solver) : solver_(solver) {}
+    PresentedChallenges(const PresentedChallenges&) = delete;
+    PresentedChallenges& operator=(const PresentedChallenges&) = delete;
+    ~PresentedChallenges() {
+        for (const auto& p : presented_)
+            solver_.cleanup(p.identifier, p.token, p.key_authorization);
     }
-    void add(const std::string& token, const std::string& key_authorization) {
-        responder_.provision(token, key_authorization);
-        tokens_.push_back(token);
+    void present(const Identifier& identifier, const std::string& token,
+                 const std::string& key_authorization) {
+        solver_.present(identifier, token, key_authorization);
+        presented_.push_back({identifier, token, key_authorization});
     }
 
 private:
-    http::Http01Responder& responder_;
-    std::vector<std::string> tokens_;
+    struct Presented {
+        Identifier identifier;
+        std::string token;
+        std::string key_authorization;
+    };
+    ChallengeSolver& solver_;
+    std::vector<Presented> presented_;
 };
 
 std::string validation_failure(const Authorization& authz) {
@@ -92,17 +94,23 @@ Order finalize_when_ready(AccountSession& session, const Order& order, ByteView 
 
 IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request) {
     if (request.names.empty()) throw Error(Errc::InvalidArgument, "no names to certify");
-    if (!request.certificate_key || !request.http01)
-        throw Error(Errc::InvalidArgument, "issuance needs a certificate key and a responder");
-
+    if (!request.certificate_key || !request.solver)
+        throw Error(Errc::InvalidArgument, "issuance needs a certificate key and a solver");
+    ChallengeSolver& solver = *request.solver;
     std::vector<Identifier> identifiers;
-    for (const auto& name : request.names) identifiers.push_back(identifier_for(name));
+    for (const auto& name : request.names) {
+        identifiers.push_back(identifier_for(name));
+        // RFC 8555 §7.1.3: the CA offers only dns-01 for a wildcard; say so before ordering.
+        if (name.starts_with("*.") && solver.type() != "dns-01")
+            throw Error(Errc::InvalidArgument,
+                        "the wildcard name " + name + " can only be validated with dns-01");
+    }
     Order order = new_order(session, identifiers);
     log::info("order " + order.url + " is " + order.status);
 
     auto account_key = session.key().public_key();
-    ProvisionedTokens tokens(*request.http01);
-    bool all_valid = true;
+    PresentedChallenges presented(solver);
+    std::vector<std::pair<Identifier, Challenge>> to_answer;
     for (const auto& url : order.authorizations) {
         Authorization authz = fetch_authorization(session, url);
         if (authz.status == "valid") {
@@ -110,16 +118,24 @@ IssuedCertificate issue_certificate(AccountSession& session, const IssuanceReque
             continue;
         }
         if (authz.status != "pending") throw Error(Errc::Protocol, validation_failure(authz));
-        const Challenge* challenge = authz.challenge("http-01");
+        const Challenge* challenge = authz.challenge(solver.type());
         if (!challenge)
-            throw Error(Errc::Unsupported,
-                        "the CA offers no http-01 challenge for " + describe(authz.identifier));
-        tokens.add(challenge->token, jose::key_authorization(challenge->token, account_key.get()));
-        std::string status = challenge->status;
-        if (status == "pending") status = answer_challenge(session, challenge->url).status;
+            throw Error(Errc::Unsupported, "the CA offers no " + std::string(solver.type()) +
+                                               " challenge for " + describe(authz.identifier));
+        Identifier identifier = authz.identifier;
+        if (authz.wildcard) identifier.value = "*." + identifier.value;
+        presented.present(identifier, challenge->token,
+                          jose::key_authorization(challenge->token, account_key.get()));
+        to_answer.emplace_back(identifier, *challenge);
+    }
+    if (!to_answer.empty()) solver.ready();
+    bool all_valid = true;
+    for (const auto& [identifier, challenge] : to_answer) {
+        std::string status = challenge.status;
+        if (status == "pending") status = answer_challenge(session, challenge.url).status;
         if (status == "invalid") throw_validation_failure(session, fetch_order(session, order.url));
         all_valid = all_valid && status == "valid";
-        log::info("answered http-01 for " + describe(authz.identifier));
+        log::info("answered " + std::string(solver.type()) + " for " + describe(identifier));
     }
     // One order poll watches every authorization at once (RFC 8555 §7.1.6: the order turns ready
     // when all are valid, invalid when one fails); per-authorization polls cost a request each.

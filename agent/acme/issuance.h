@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "agent/acme/account.h"
-#include "agent/http/http01_responder.h"
+#include "agent/acme/challenge_solver.h"
 #include "keystore/key.h"
 
 namespace hwacme::acme {
@@ -13,7 +13,7 @@ namespace hwacme::acme {
 struct IssuanceRequest {
     std::vector<std::string> names;  ///< DNS names or IP literals; the first is the subject CN
     const keystore::Key* certificate_key = nullptr;
-    http::Http01Responder* http01 = nullptr;
+    ChallengeSolver* solver = nullptr;  ///< answers the challenges of its type
     std::chrono::milliseconds timeout{std::chrono::minutes(5)};
 };
 
@@ -24,9 +24,9 @@ struct IssuedCertificate {
 };
 
 /// Runs one order to its certificate (RFC 8555 §7.4): newOrder, each pending authorization's
-/// http-01 challenge answered (all at once, then polled), CSR signed by the certificate key,
-/// finalize, poll, download. Authorizations already valid are skipped. Tokens are withdrawn from
-/// the responder whatever happens.
+/// challenge of the solver's type presented (all at once), the CA told, the order polled, CSR
+/// signed by the certificate key, finalize, poll, download. Authorizations already valid are
+/// skipped. What was presented is withdrawn whatever happens. Wildcard names need dns-01.
 IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request);
 
 }  // namespace hwacme::acme

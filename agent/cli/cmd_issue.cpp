@@ -1,6 +1,8 @@
 #include <iostream>
 #include <memory>
 
+#include "agent/acme/dns01_solver.h"
+#include "agent/acme/http01_solver.h"
 #include "agent/acme/issuance.h"
 #include "agent/cli/acme_context.h"
 #include "agent/cli/certificate_files.h"
@@ -18,7 +20,10 @@ struct IssueArgs {
     std::string key_uri;
     keystore::KeyType key_type = keystore::KeyType::EcP256;
     std::string out_dir;
+    std::string challenge = "http-01";
     std::string webroot;
+    std::string dns_hook;
+    unsigned dns_propagation_wait = 0;
     std::string http_address = "0.0.0.0";
     std::uint16_t http_port = 80;
     std::optional<std::string> account_key;
@@ -43,6 +48,28 @@ void print_summary(const CertificateFiles& files, const CertificateSummary& summ
               << "not after:   " << summary.not_after << "\n";
 }
 
+/// The solver for the chosen challenge type, and the server it answers through, if any.
+struct ChallengeSetup {
+    std::unique_ptr<http::Http01Responder> http01;
+    std::unique_ptr<acme::ChallengeSolver> solver;
+};
+
+ChallengeSetup set_up_challenge(const IssueArgs& args) {
+    ChallengeSetup setup;
+    if (args.challenge == "dns-01") {
+        if (args.dns_hook.empty())
+            throw Error(Errc::InvalidArgument, "--challenge dns-01 needs --dns-hook PROGRAM");
+        setup.solver = std::make_unique<acme::Dns01HookSolver>(
+            args.dns_hook, std::chrono::seconds(args.dns_propagation_wait));
+        return setup;
+    }
+    setup.http01 = args.webroot.empty()
+                       ? http::make_standalone_http01(args.http_address, args.http_port)
+                       : http::make_webroot_http01(args.webroot);
+    setup.solver = std::make_unique<acme::Http01Solver>(*setup.http01);
+    return setup;
+}
+
 void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     AcmeContext context(global);
     auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
@@ -60,14 +87,12 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
         log::info("generated certificate key " + certificate_key->uri() + " (" +
                   std::string(keystore::to_string(certificate_key->type())) + ")");
 
-    std::unique_ptr<http::Http01Responder> responder =
-        args.webroot.empty() ? http::make_standalone_http01(args.http_address, args.http_port)
-                             : http::make_webroot_http01(args.webroot);
+    ChallengeSetup challenge = set_up_challenge(args);
     acme::AccountSession session(context.acme, *account.key, account.state.account_url);
     auto issued =
         acme::issue_certificate(session, {.names = args.names,
                                           .certificate_key = certificate_key.key.get(),
-                                          .http01 = responder.get(),
+                                          .solver = challenge.solver.get(),
                                           .timeout = std::chrono::seconds(args.timeout_seconds)});
 
     auto chain = split_pem_chain(issued.fullchain_pem);
@@ -111,6 +136,12 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
         ->add_option("--http-address", args->http_address,
                      "address the built-in http-01 server binds (default 0.0.0.0)")
         ->excludes(webroot);
+    issue->add_option("--challenge", args->challenge, "challenge type: http-01 (default), dns-01")
+        ->check(CLI::IsMember({"http-01", "dns-01"}));
+    issue->add_option("--dns-hook", args->dns_hook,
+                      "dns-01: program run as 'PROGRAM add|remove _acme-challenge.NAME VALUE'");
+    issue->add_option("--dns-propagation-wait", args->dns_propagation_wait,
+                      "dns-01: seconds to wait after the hook added the records (default 0)");
     issue->add_option("--account-key", args->account_key,
                       "account key URI; registers the account when the state has none");
     issue->add_option("--email", args->emails, "contact e-mail when registering (repeatable)");
