@@ -2,17 +2,16 @@
 
 #include <boost/json.hpp>
 
+#include "agent/jose/jwk.h"
+#include "agent/jose/jws.h"
 #include "common/error.h"
 
 namespace hwacme::acme {
 namespace {
 
-Account account_from(const http::Response& response, const boost::json::object& body) {
+Account account_from(std::string url, const boost::json::object& body) {
     Account account;
-    auto location = response.header("location");
-    if (!location || location->empty())
-        throw Error(Errc::Protocol, "the CA's newAccount answer has no Location (account URL)");
-    account.url = *location;
+    account.url = std::move(url);
     if (auto* s = body.if_contains("status"); s && s->is_string())
         account.status = std::string(s->as_string());
     if (auto* c = body.if_contains("contact"); c && c->is_array())
@@ -23,11 +22,14 @@ Account account_from(const http::Response& response, const boost::json::object& 
     return account;
 }
 
-}  // namespace
+Account account_from(const http::Response& response, const boost::json::object& body) {
+    auto location = response.header("location");
+    if (!location || location->empty())
+        throw Error(Errc::Protocol, "the CA's newAccount answer has no Location (account URL)");
+    return account_from(*location, body);
+}
 
-Account register_account(Client& acme, const keystore::Key& key,
-                         const std::vector<std::string>& emails, bool agree_tos) {
-    boost::json::object payload;
+boost::json::array mailto_contacts(const std::vector<std::string>& emails) {
     boost::json::array contacts;
     for (const auto& email : emails) {
         if (email.find('@') == std::string::npos ||
@@ -35,7 +37,16 @@ Account register_account(Client& acme, const keystore::Key& key,
             throw Error(Errc::InvalidArgument, "not an e-mail address: '" + email + "'");
         contacts.emplace_back("mailto:" + email);
     }
-    if (!contacts.empty()) payload["contact"] = std::move(contacts);
+    return contacts;
+}
+
+}  // namespace
+
+Account register_account(Client& acme, const keystore::Key& key,
+                         const std::vector<std::string>& emails, bool agree_tos) {
+    boost::json::object payload;
+    if (auto contacts = mailto_contacts(emails); !contacts.empty())
+        payload["contact"] = std::move(contacts);
     if (agree_tos) payload["termsOfServiceAgreed"] = true;
     auto response =
         acme.post(acme.directory().new_account, boost::json::serialize(payload), key, std::nullopt);
@@ -48,6 +59,39 @@ std::optional<Account> find_account(Client& acme, const keystore::Key& key) {
     if (auto problem = problem_of(response); problem && problem->is("accountDoesNotExist"))
         return std::nullopt;
     return account_from(response, json_body(response, "account lookup (onlyReturnExisting)"));
+}
+
+}  // namespace hwacme::acme
+
+namespace hwacme::acme {
+
+Account fetch_account(AccountSession& session) {
+    auto response = session.post_as_get(session.account_url());
+    return account_from(session.account_url(), json_body(response, "account lookup"));
+}
+
+Account update_account_contacts(AccountSession& session, const std::vector<std::string>& emails) {
+    boost::json::object payload{{"contact", mailto_contacts(emails)}};
+    auto response = session.post(session.account_url(), boost::json::serialize(payload));
+    return account_from(session.account_url(), json_body(response, "account update"));
+}
+
+Account deactivate_account(AccountSession& session) {
+    auto response = session.post(session.account_url(), R"({"status":"deactivated"})");
+    return account_from(session.account_url(), json_body(response, "account deactivation"));
+}
+
+void change_account_key(AccountSession& session, const keystore::Key& new_key) {
+    const std::string& url = session.acme().directory().key_change;
+    if (url.empty()) throw Error(Errc::Unsupported, "the CA's directory offers no keyChange");
+    auto old_key = session.key().public_key();
+    boost::json::object inner_payload{
+        {"account", session.account_url()},
+        {"oldKey", boost::json::parse(jose::jwk_json(old_key.get()))}};
+    std::string inner = jose::sign_flattened(
+        new_key, jose::acme_protected_header(new_key, url, std::nullopt, std::nullopt),
+        boost::json::serialize(inner_payload));
+    require_success(session.post(url, inner), "account key change (keyChange)");
 }
 
 }  // namespace hwacme::acme

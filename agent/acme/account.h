@@ -27,6 +27,22 @@ Account register_account(Client& acme, const keystore::Key& key,
 /// the CA answers accountDoesNotExist.
 std::optional<Account> find_account(Client& acme, const keystore::Key& key);
 
+class AccountSession;
+
+/// The account object as the CA has it now (POST-as-GET to the account URL, RFC 8555 §7.3).
+Account fetch_account(AccountSession& session);
+
+/// Replaces the contact list (RFC 8555 §7.3.2); empty `emails` removes every contact.
+Account update_account_contacts(AccountSession& session, const std::vector<std::string>& emails);
+
+/// Deactivates the account for good (RFC 8555 §7.3.6): the CA refuses its key from then on.
+Account deactivate_account(AccountSession& session);
+
+/// Rolls the account over to `new_key` (RFC 8555 §7.3.5): the inner JWS, signed by the new key,
+/// names the account and the old key; the outer one is signed by the old key. Only when the CA
+/// accepted does the account answer to the new key; the old key is not touched.
+void change_account_key(AccountSession& session, const keystore::Key& new_key);
+
 /// A signed-in account: every request is signed by the account key with the `kid` header.
 class AccountSession {
 public:

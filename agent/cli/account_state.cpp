@@ -82,4 +82,11 @@ void save_account_state(const std::filesystem::path& state_dir, const AccountSta
     write_file_atomic(path, boost::json::serialize(obj) + "\n", 0600);
 }
 
+void remove_account_state(const std::filesystem::path& state_dir,
+                          const std::string& directory_url) {
+    std::error_code ec;
+    std::filesystem::remove(account_state_path(state_dir, directory_url), ec);
+    if (ec) throw Error(Errc::Io, "cannot remove the account state: " + ec.message());
+}
+
 }  // namespace hwacme::cli

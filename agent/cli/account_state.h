@@ -27,4 +27,7 @@ std::optional<AccountState> load_account_state(const std::filesystem::path& stat
 /// Saves atomically, creating the folders with mode 0700.
 void save_account_state(const std::filesystem::path& state_dir, const AccountState& state);
 
+/// Forgets the account of a CA (after deactivation); nothing happens when none is saved.
+void remove_account_state(const std::filesystem::path& state_dir, const std::string& directory_url);
+
 }  // namespace hwacme::cli

@@ -26,10 +26,12 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     auto uri = keystore::KeyUri::parse(key_uri);
     // Reach the CA before a key is generated for it: an unreachable CA must leave nothing behind.
     if (must_register) context.acme.directory();
+    // A key is generated only for a registration; looking an account up must not invent one.
+    bool may_generate = request.register_always || request.agree_tos;
     keystore::OpenedKey key =
-        must_register ? keystore::open_or_generate_key(context.registry, uri, request.key_type,
-                                                       global.keystore_options())
-                      : keystore::open_key(context.registry, uri, global.keystore_options());
+        may_generate ? keystore::open_or_generate_key(context.registry, uri, request.key_type,
+                                                      global.keystore_options())
+                     : keystore::open_key(context.registry, uri, global.keystore_options());
     if (key.generated)
         log::info("generated account key " + key->uri() + " (" +
                   std::string(keystore::to_string(key->type())) + ")");

@@ -1,24 +1,119 @@
+#include <boost/json.hpp>
 #include <iostream>
 
 #include "agent/cli/acme_context.h"
 #include "agent/cli/command.h"
+#include "common/error.h"
+#include "common/log.h"
 
 namespace hwacme::cli {
 namespace {
 
-struct RegisterArgs {
+struct AccountArgs {
     std::string account_key;
-    AccountRequest request;
+    std::vector<std::string> emails;
+    bool agree_tos = false;
+    keystore::KeyType key_type = keystore::KeyType::EcP256;
+    bool json = false;
+    bool confirmed = false;
+    std::string new_key;
 };
 
-void run_register(const GlobalOptions& global, const RegisterArgs& args) {
+/// The remembered account, or — given --account-key — the one the CA has for that key, found
+/// from the key alone and saved again (RFC 8555 §7.3.1): how a re-imaged host whose key lives
+/// in an HSM or TPM gets its account back.
+ActiveAccount account_for(AcmeContext& context, const AccountArgs& args) {
+    AccountRequest request;
+    if (!args.account_key.empty()) request.account_key_uri = args.account_key;
+    return resolve_account(context, request);
+}
+
+void print_account(const acme::Account& account, const std::string& key_uri, bool json) {
+    if (json) {
+        boost::json::object out{
+            {"account_url", account.url},
+            {"status", account.status},
+            {"contacts", boost::json::array(account.contacts.begin(), account.contacts.end())},
+            {"orders", account.orders},
+            {"account_key", key_uri}};
+        std::cout << boost::json::serialize(out) << "\n";
+        return;
+    }
+    std::cout << "account: " << account.url << "\n"
+              << "status: " << log::printable(account.status) << "\n";
+    for (const auto& contact : account.contacts)
+        std::cout << "contact: " << log::printable(contact) << "\n";
+    if (!account.orders.empty()) std::cout << "orders: " << account.orders << "\n";
+    std::cout << "account key: " << key_uri << "\n";
+}
+
+void run_register(const GlobalOptions& global, const AccountArgs& args) {
     AcmeContext context(global);
-    AccountRequest request = args.request;
-    request.account_key_uri = args.account_key;
-    request.register_always = true;
-    auto account = resolve_account(context, request);
+    auto account = resolve_account(context, {.account_key_uri = args.account_key,
+                                             .emails = args.emails,
+                                             .agree_tos = args.agree_tos,
+                                             .key_type = args.key_type,
+                                             .register_always = true});
     std::cout << "account: " << account.state.account_url << "\n"
               << "account key: " << account.state.account_key_uri << "\n";
+}
+
+void run_show(const GlobalOptions& global, const AccountArgs& args) {
+    AcmeContext context(global);
+    auto active = account_for(context, args);
+    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
+    print_account(acme::fetch_account(session), active.state.account_key_uri, args.json);
+}
+
+void run_update(const GlobalOptions& global, const AccountArgs& args) {
+    AcmeContext context(global);
+    auto active = account_for(context, args);
+    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
+    auto account = acme::update_account_contacts(session, args.emails);
+    active.state.contacts = account.contacts;
+    save_account_state(global.state_path(), active.state);
+    print_account(account, active.state.account_key_uri, args.json);
+}
+
+void run_deactivate(const GlobalOptions& global, const AccountArgs& args) {
+    if (!args.confirmed)
+        throw Error(Errc::InvalidArgument,
+                    "deactivating an account cannot be undone: add --yes to confirm");
+    AcmeContext context(global);
+    auto active = account_for(context, args);
+    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
+    auto account = acme::deactivate_account(session);
+    remove_account_state(global.state_path(), global.server);
+    std::cout << "account " << account.url << " is " << log::printable(account.status)
+              << "; its key " << active.state.account_key_uri << " was not touched\n";
+}
+
+void run_rollover(const GlobalOptions& global, const AccountArgs& args) {
+    AcmeContext context(global);
+    auto active = account_for(context, args);
+    auto new_key =
+        keystore::open_or_generate_key(context.registry, keystore::KeyUri::parse(args.new_key),
+                                       args.key_type, global.keystore_options());
+    if (new_key.generated)
+        log::info("generated the new account key " + new_key->uri() + " (" +
+                  std::string(keystore::to_string(new_key->type())) + ")");
+    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
+    acme::change_account_key(session, *new_key);
+    std::string old_key = active.state.account_key_uri;
+    active.state.account_key_uri = new_key->uri();
+    save_account_state(global.state_path(), active.state);
+    std::cout << "account " << active.state.account_url << " now answers to " << new_key->uri()
+              << "\nthe old key " << old_key
+              << " still exists: delete it with 'hwacme key delete' once nothing needs it\n";
+}
+
+CLI::App* add_verb(CLI::App& account, Commands& commands, const GlobalOptions& global,
+                   const std::string& name, const std::string& help,
+                   void (*run)(const GlobalOptions&, const AccountArgs&),
+                   const std::shared_ptr<AccountArgs>& args) {
+    auto* verb = account.add_subcommand(name, help);
+    commands.push_back({verb, [&global, args, run] { run(global, *args); }});
+    return verb;
 }
 
 }  // namespace
@@ -26,19 +121,47 @@ void run_register(const GlobalOptions& global, const RegisterArgs& args) {
 void add_account_commands(CLI::App& app, GlobalOptions& global, Commands& commands) {
     auto* account = app.add_subcommand("account", "manage the ACME account at the CA");
     account->require_subcommand(1);
+    const std::string key_help = "URI of the account key: file:/path.pem, pkcs11:…, tpm2:…";
 
-    auto args = std::make_shared<RegisterArgs>();
-    auto* reg = account->add_subcommand(
-        "register",
-        "register an account for the key (or find the one the CA has for it) and remember it in "
-        "the state folder; a key that does not exist yet is generated at the URI");
-    reg->add_option("--account-key", args->account_key,
-                    "URI of the account key: file:/path.pem, pkcs11:…, tpm2:…")
+    auto reg_args = std::make_shared<AccountArgs>();
+    auto* reg = add_verb(*account, commands, global, "register",
+                         "register an account for the key (or find the one the CA has for it) "
+                         "and remember it; a key that does not exist yet is generated at the URI",
+                         run_register, reg_args);
+    reg->add_option("--account-key", reg_args->account_key, key_help)->required();
+    reg->add_option("--email", reg_args->emails, "contact e-mail address (repeatable)");
+    reg->add_flag("--agree-tos", reg_args->agree_tos, "agree to the CA's terms of service");
+    add_key_type_option(*reg, "--key-type", reg_args->key_type, "the account key");
+
+    auto show_args = std::make_shared<AccountArgs>();
+    auto* show = add_verb(*account, commands, global, "show",
+                          "print the account as the CA has it; with --account-key, find the "
+                          "account of that key and remember it (recovery after a lost state)",
+                          run_show, show_args);
+    show->add_option("--account-key", show_args->account_key, key_help);
+    show->add_flag("--json", show_args->json, "one JSON object on stdout");
+
+    auto update_args = std::make_shared<AccountArgs>();
+    auto* update = add_verb(*account, commands, global, "update",
+                            "replace the account's contacts (no --email removes them all)",
+                            run_update, update_args);
+    update->add_option("--email", update_args->emails, "contact e-mail address (repeatable)");
+    update->add_flag("--json", update_args->json, "one JSON object on stdout");
+
+    auto deactivate_args = std::make_shared<AccountArgs>();
+    auto* deactivate =
+        add_verb(*account, commands, global, "deactivate",
+                 "deactivate the account at the CA for good", run_deactivate, deactivate_args);
+    deactivate->add_flag("--yes", deactivate_args->confirmed, "confirm: this cannot be undone");
+
+    auto rollover_args = std::make_shared<AccountArgs>();
+    auto* rollover = add_verb(*account, commands, global, "rollover",
+                              "move the account to a new key (generated at the URI if missing); "
+                              "the old key is kept",
+                              run_rollover, rollover_args);
+    rollover->add_option("--new-key", rollover_args->new_key, "URI of the new account key")
         ->required();
-    reg->add_option("--email", args->request.emails, "contact e-mail address (repeatable)");
-    reg->add_flag("--agree-tos", args->request.agree_tos, "agree to the CA's terms of service");
-    add_key_type_option(*reg, "--key-type", args->request.key_type, "the account key");
-    commands.push_back({reg, [&global, args] { run_register(global, *args); }});
+    add_key_type_option(*rollover, "--key-type", rollover_args->key_type, "the new key");
 }
 
 }  // namespace hwacme::cli
