@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "agent/jose/eab.h"
 #include "agent/jose/jwk.h"
 #include "agent/jose/jws.h"
 #include "common/error.h"
@@ -43,11 +44,16 @@ boost::json::array mailto_contacts(const std::vector<std::string>& emails) {
 }  // namespace
 
 Account register_account(Client& acme, const keystore::Key& key,
-                         const std::vector<std::string>& emails, bool agree_tos) {
+                         const std::vector<std::string>& emails, bool agree_tos,
+                         const std::optional<ExternalAccountBinding>& eab) {
     boost::json::object payload;
     if (auto contacts = mailto_contacts(emails); !contacts.empty())
         payload["contact"] = std::move(contacts);
     if (agree_tos) payload["termsOfServiceAgreed"] = true;
+    if (eab)
+        payload["externalAccountBinding"] = boost::json::parse(
+            jose::external_account_binding(key.public_key().get(), eab->kid, eab->hmac_key,
+                                           eab->alg, acme.directory().new_account));
     auto response =
         acme.post(acme.directory().new_account, boost::json::serialize(payload), key, std::nullopt);
     return account_from(response, json_body(response, "account registration (newAccount)"));

@@ -17,11 +17,19 @@ struct Account {
     std::string orders;
 };
 
+/// A binding to an account the operator holds at the CA outside ACME (RFC 8555 §7.3.4).
+struct ExternalAccountBinding {
+    std::string kid;
+    Bytes hmac_key;
+    std::string alg = "HS256";
+};
+
 /// Creates the account for `key`, or finds the existing one (the CA answers 200 for a key it
 /// knows). `emails` become mailto: contacts. `agree_tos` sends termsOfServiceAgreed; without it
 /// a CA with terms answers userActionRequired or malformed, reported as it says.
 Account register_account(Client& acme, const keystore::Key& key,
-                         const std::vector<std::string>& emails, bool agree_tos);
+                         const std::vector<std::string>& emails, bool agree_tos,
+                         const std::optional<ExternalAccountBinding>& eab = std::nullopt);
 
 /// Looks the account up from the key alone (onlyReturnExisting, RFC 8555 §7.3.1); nullopt when
 /// the CA answers accountDoesNotExist.

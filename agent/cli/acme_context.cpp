@@ -39,7 +39,8 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
 
     acme::Account account;
     if (request.agree_tos || !request.emails.empty() || request.register_always) {
-        account = acme::register_account(context.acme, *key, request.emails, request.agree_tos);
+        account = acme::register_account(context.acme, *key, request.emails, request.agree_tos,
+                                         request.eab);
     } else if (auto found = acme::find_account(context.acme, *key)) {
         account = *found;
     } else {

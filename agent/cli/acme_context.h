@@ -32,6 +32,7 @@ struct AccountRequest {
     bool agree_tos = false;
     keystore::KeyType key_type = keystore::KeyType::EcP256;  ///< for a key generated now
     bool register_always = false;  ///< `account register`: always ask the CA (idempotent)
+    std::optional<acme::ExternalAccountBinding> eab;
 };
 
 /// The account key, opened in its store, and the account URL.

@@ -3,6 +3,7 @@
 
 #include "agent/cli/acme_context.h"
 #include "agent/cli/command.h"
+#include "agent/cli/eab_options.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -17,6 +18,7 @@ struct AccountArgs {
     bool json = false;
     bool confirmed = false;
     std::string new_key;
+    EabOptions eab;
 };
 
 /// The remembered account, or — given --account-key — the one the CA has for that key, found
@@ -53,7 +55,8 @@ void run_register(const GlobalOptions& global, const AccountArgs& args) {
                                              .emails = args.emails,
                                              .agree_tos = args.agree_tos,
                                              .key_type = args.key_type,
-                                             .register_always = true});
+                                             .register_always = true,
+                                             .eab = args.eab.load()});
     std::cout << "account: " << account.state.account_url << "\n"
               << "account key: " << account.state.account_key_uri << "\n";
 }
@@ -132,6 +135,7 @@ void add_account_commands(CLI::App& app, GlobalOptions& global, Commands& comman
     reg->add_option("--email", reg_args->emails, "contact e-mail address (repeatable)");
     reg->add_flag("--agree-tos", reg_args->agree_tos, "agree to the CA's terms of service");
     add_key_type_option(*reg, "--key-type", reg_args->key_type, "the account key");
+    reg_args->eab.add_to(*reg);
 
     auto show_args = std::make_shared<AccountArgs>();
     auto* show = add_verb(*account, commands, global, "show",

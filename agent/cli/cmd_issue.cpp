@@ -7,6 +7,7 @@
 #include "agent/cli/acme_context.h"
 #include "agent/cli/certificate_files.h"
 #include "agent/cli/command.h"
+#include "agent/cli/eab_options.h"
 #include "agent/http/http01_responder.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -31,6 +32,7 @@ struct IssueArgs {
     bool agree_tos = false;
     unsigned timeout_seconds = 300;
     bool store_cert_in_token = false;
+    EabOptions eab;
 };
 
 void print_summary(const CertificateFiles& files, const CertificateSummary& summary,
@@ -76,9 +78,10 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     if (args.store_cert_in_token && certificate_key_uri.scheme() != "pkcs11")
         throw Error(Errc::InvalidArgument, "--store-cert-in-token needs a pkcs11: key, not " +
                                                certificate_key_uri.scheme() + ":");
-    auto account = resolve_account(
-        context,
-        {.account_key_uri = args.account_key, .emails = args.emails, .agree_tos = args.agree_tos});
+    auto account = resolve_account(context, {.account_key_uri = args.account_key,
+                                             .emails = args.emails,
+                                             .agree_tos = args.agree_tos,
+                                             .eab = args.eab.load()});
     // Reach the CA before a key is generated for it: an unreachable CA must leave nothing behind.
     context.acme.directory();
     auto certificate_key = keystore::open_or_generate_key(context.registry, certificate_key_uri,
@@ -146,6 +149,7 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
                       "account key URI; registers the account when the state has none");
     issue->add_option("--email", args->emails, "contact e-mail when registering (repeatable)");
     issue->add_flag("--agree-tos", args->agree_tos, "agree to the CA's terms when registering");
+    args->eab.add_to(*issue);
     issue->add_option("--timeout", args->timeout_seconds,
                       "seconds to wait for validation and issuance (default 300)");
     issue->add_flag("--store-cert-in-token", args->store_cert_in_token,

@@ -3,6 +3,7 @@
 
 #include "agent/cli/command.h"
 #include "agent/jose/jwk.h"
+#include "common/error.h"
 #include "common/log.h"
 
 namespace hwacme::cli {
@@ -37,12 +38,16 @@ void run_list(const GlobalOptions& global, const KeyArgs& args) {
 void run_show(const GlobalOptions& global, const KeyArgs& args) {
     auto uri = keystore::KeyUri::parse(args.uri);
     auto store = open_store(global, uri);
-    auto key = store->open(uri);
-    std::cout << "uri: " << key->uri() << "\n"
-              << "type: " << keystore::to_string(key->type()) << "\n"
-              << "jwk thumbprint: " << jose::jwk_thumbprint(key->public_key().get()) << "\n";
+    // The facts come first: they matter most for a key its custody check refuses to use.
     for (const auto& [name, value] : store->describe(uri))
-        if (name != "uri") std::cout << name << ": " << log::printable(value) << "\n";
+        std::cout << name << ": " << log::printable(value) << "\n";
+    try {
+        auto key = store->open(uri);
+        std::cout << "jwk thumbprint: " << jose::jwk_thumbprint(key->public_key().get()) << "\n";
+    } catch (const Error& e) {
+        if (e.code() != Errc::Custody) throw;
+        std::cout << "usable: no (" << e.what() << "; --allow-extractable accepts it)\n";
+    }
 }
 
 void run_delete(const GlobalOptions& global, const KeyArgs& args) {

@@ -1,0 +1,134 @@
+// Bad pkcs11: input through the CLI: one line on stderr that says why, exit 1, no PIN in the
+// message, and no file written.
+#include <catch2/catch.hpp>
+
+#include "common/atomic_file.h"
+#include "tests/pkcs11/pkcs11_cli_support.h"
+#include "tests/pkcs11/raw_token.h"
+#include "tests/pkcs11/softhsm_fixture.h"
+
+using namespace hwacme::test;
+using namespace hwacme::test::p11e2e;
+
+namespace {
+
+// Stand-ins for secrets an operator might put in the wrong place; they must never be echoed.
+const std::string kWrongPin = "wrong-pin-0815";
+const std::string kInlinePin = "inline-pin-4711";
+
+/// The URI of `object` on the fixture's token with its pin-source replaced by `pin_file`.
+std::string uri_with_pin_file(const SoftHsmToken& token, const std::string& object,
+                              const fs::path& pin_file) {
+    return "pkcs11:token=" + token.token_label() + ";object=" + object +
+           "?module-path=" + token.module_path() + "&pin-source=file:" + pin_file.string();
+}
+
+/// Checks a failure names `expected` and leaks neither the token's PIN nor a stand-in secret.
+void check_failure(const CommandResult& result, const SoftHsmToken& token,
+                   const std::string& expected) {
+    check_one_line_failure(result);
+    CHECK(result.stderr_text.find(expected) != std::string::npos);
+    CHECK(result.stderr_text.find(token.pin()) == std::string::npos);
+    CHECK(result.stderr_text.find(kWrongPin) == std::string::npos);
+    CHECK(result.stderr_text.find(kInlinePin) == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("key show names what is wrong with a pkcs11 URI in one line", "[softhsm]") {
+    SoftHsmToken token("hwacme-e2e");
+    TempDir tmp("hwacme-p11-show-errors");
+    hwacme::write_file_atomic(tmp / "wrong-pin", kWrongPin, 0600);
+    auto generated = run_hwacme({"key", "generate", token.uri_for("web"), "--type", "ec-p256"});
+    REQUIRE(generated.exit_code == 0);
+
+    check_failure(run_hwacme({"key", "show", uri_with_pin_file(token, "web", tmp / "wrong-pin")}),
+                  token, "CKR_PIN_INCORRECT");
+    check_failure(
+        run_hwacme({"key", "show",
+                    "pkcs11:token=no-such-token;object=web?module-path=" + token.module_path() +
+                        "&pin-source=file:" + token.pin_file().string()}),
+        token, "no-such-token");
+    check_failure(run_hwacme({"key", "show", token.uri_for("absent")}), token, "absent");
+    check_failure(run_hwacme({"key", "show",
+                              "pkcs11:token=" + token.token_label() +
+                                  ";object=web?module-path=/nonexistent/libpkcs11.so"
+                                  "&pin-source=file:" +
+                                  token.pin_file().string()}),
+                  token, "/nonexistent/libpkcs11.so");
+    check_failure(run_hwacme({"key", "show",
+                              "pkcs11:token=" + token.token_label() + ";object=web?module-path=" +
+                                  token.module_path() + "&pin-value=" + kInlinePin}),
+                  token, "pin-value is refused");
+}
+
+TEST_CASE("issue refuses bad token keys and writes no file", "[pebble][softhsm]") {
+    PebbleFixture pebble;
+    SoftHsmToken token("hwacme-e2e");
+    TempDir tmp("hwacme-p11-issue-errors");
+    const auto options = ca_options(pebble, tmp);
+    hwacme::write_file_atomic(tmp / "wrong-pin", kWrongPin, 0600);
+    const auto out = tmp / "out";
+    auto issue = [&](const std::string& key_uri, std::vector<std::string> extra = {}) {
+        return run_hwacme(join(
+            join(join({"issue", "-d", "bad.example.com", "--key", key_uri, "--out", out.string()},
+                      http01_options(pebble)),
+                 options),
+            extra));
+    };
+
+    SECTION("a wrong PIN for the account key registers nothing") {
+        check_failure(
+            run_hwacme(join({"account", "register", "--account-key",
+                             uri_with_pin_file(token, "account", tmp / "wrong-pin"), "--agree-tos"},
+                            options)),
+            token, "CKR_PIN_INCORRECT");
+        CHECK(files_under(tmp / "state").empty());
+    }
+
+    SECTION("certificate key failures") {
+        // A file account key: the certificate key's URI is the only login to the token per
+        // process, so its PIN is the one checked (PKCS#11 logs in per process and token).
+        auto registered = run_hwacme(join({"account", "register", "--account-key",
+                                           "file:" + (tmp / "account.pem").string(), "--agree-tos"},
+                                          options));
+        INFO(registered.stderr_text);
+        REQUIRE(registered.exit_code == 0);
+
+        check_failure(issue(uri_with_pin_file(token, "web", tmp / "wrong-pin")), token,
+                      "CKR_PIN_INCORRECT");
+        check_failure(issue("pkcs11:token=no-such-token;object=web?module-path=" +
+                            token.module_path() + "&pin-source=file:" + token.pin_file().string()),
+                      token, "no-such-token");
+        check_failure(issue("pkcs11:token=" + token.token_label() +
+                            ";object=web?module-path=/nonexistent/libpkcs11.so&pin-source=file:" +
+                            token.pin_file().string()),
+                      token, "/nonexistent/libpkcs11.so");
+        check_failure(issue("pkcs11:token=" + token.token_label() + ";object=web?module-path=" +
+                            token.module_path() + "&pin-value=" + kInlinePin),
+                      token, "pin-value is refused");
+        CHECK_FALSE(fs::exists(out));
+
+        // What a careless provisioning tool makes: a key whose CKA_EXTRACTABLE is TRUE.
+        {
+            RawToken raw(token.module_path(), token.token_label(), token.pin());
+            raw.generate_extractable_ec("leaky", hwacme::Bytes{0x0e, 0x0e});
+        }
+        check_failure(issue(token.uri_for("leaky")), token, "CKA_EXTRACTABLE is TRUE");
+        CHECK_FALSE(fs::exists(out));
+        // key show states the facts of a key the custody check refuses, and why it is refused.
+        auto refused = run_hwacme({"key", "show", token.uri_for("leaky")});
+        CHECK(refused.exit_code == 0);
+        CHECK(refused.stdout_text.find("extractable: yes\n") != std::string::npos);
+        CHECK(refused.stdout_text.find("usable: no (") != std::string::npos);
+        CHECK(refused.stdout_text.find("CKA_EXTRACTABLE is TRUE") != std::string::npos);
+        auto shown = run_hwacme({"--allow-extractable", "key", "show", token.uri_for("leaky")});
+        CHECK(shown.stdout_text.find("extractable: yes\n") != std::string::npos);
+
+        auto allowed = issue(token.uri_for("leaky"), {"--allow-extractable"});
+        INFO(allowed.stderr_text);
+        REQUIRE(allowed.exit_code == 0);
+        CHECK(certificate_spki(out / "cert.pem") ==
+              token_spki(token.uri_for("leaky"), {.allow_extractable = true, .tcti = {}}));
+    }
+}
