@@ -1,3 +1,4 @@
+#include <boost/json.hpp>
 #include <iostream>
 #include <memory>
 
@@ -32,11 +33,26 @@ struct IssueArgs {
     bool agree_tos = false;
     unsigned timeout_seconds = 300;
     bool store_cert_in_token = false;
+    bool json = false;
     EabOptions eab;
 };
 
 void print_summary(const CertificateFiles& files, const CertificateSummary& summary,
-                   const std::string& key_uri) {
+                   const std::string& key_uri, bool json) {
+    if (json) {
+        boost::json::object out{
+            {"certificate", files.cert.string()},
+            {"chain", files.chain.string()},
+            {"fullchain", files.fullchain.string()},
+            {"key", key_uri},
+            {"subject", summary.subject},
+            {"names", boost::json::array(summary.names.begin(), summary.names.end())},
+            {"issuer", summary.issuer},
+            {"serial", summary.serial_hex},
+            {"not_after", summary.not_after}};
+        std::cout << boost::json::serialize(out) << "\n";
+        return;
+    }
     std::cout << "certificate: " << files.cert.string() << "\n"
               << "chain:       " << files.chain.string() << "\n"
               << "fullchain:   " << files.fullchain.string() << "\n"
@@ -109,7 +125,7 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
         pkcs11::store_certificate(keystore::KeyUri::parse(certificate_key->uri()), leaf.get());
         log::info("stored the certificate in the token beside " + certificate_key->uri());
     }
-    print_summary(files, summarize(leaf.get()), certificate_key->uri());
+    print_summary(files, summarize(leaf.get()), certificate_key->uri(), args.json);
     log::debug("requests: " + std::to_string(context.http.request_count()) +
                ", connections: " + std::to_string(context.http.connection_count()));
 }
@@ -150,6 +166,7 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
     issue->add_option("--email", args->emails, "contact e-mail when registering (repeatable)");
     issue->add_flag("--agree-tos", args->agree_tos, "agree to the CA's terms when registering");
     args->eab.add_to(*issue);
+    issue->add_flag("--json", args->json, "print the result as one JSON object on stdout");
     issue->add_option("--timeout", args->timeout_seconds,
                       "seconds to wait for validation and issuance (default 300)");
     issue->add_flag("--store-cert-in-token", args->store_cert_in_token,

@@ -1,3 +1,4 @@
+#include <boost/json.hpp>
 #include <iostream>
 #include <memory>
 
@@ -14,6 +15,7 @@ struct RevokeArgs {
     std::string cert_file;
     std::string reason;
     std::string cert_key;
+    bool json = false;
 };
 
 void run_revoke(const GlobalOptions& global, const RevokeArgs& args) {
@@ -35,8 +37,17 @@ void run_revoke(const GlobalOptions& global, const RevokeArgs& args) {
         acme::revoke_certificate(context.acme, der, reason, *account.key,
                                  account.state.account_url);
     }
-    std::cout << "revoked: " << args.cert_file << " (serial " << summarize(cert.get()).serial_hex
-              << ")\n";
+    auto summary = summarize(cert.get());
+    if (args.json) {
+        boost::json::object out{
+            {"revoked", args.cert_file},
+            {"serial", summary.serial_hex},
+            {"names", boost::json::array(summary.names.begin(), summary.names.end())}};
+        if (reason) out["reason"] = *reason;
+        std::cout << boost::json::serialize(out) << "\n";
+    } else {
+        std::cout << "revoked: " << args.cert_file << " (serial " << summary.serial_hex << ")\n";
+    }
 }
 
 }  // namespace
@@ -52,6 +63,7 @@ void add_revoke_command(CLI::App& app, GlobalOptions& global, Commands& commands
                        "cessationOfOperation, affiliationChanged, … or its number");
     revoke->add_option("--cert-key", args->cert_key,
                        "sign with the certificate's own key at this URI instead of the account");
+    revoke->add_flag("--json", args->json, "print the result as one JSON object on stdout");
     commands.push_back({revoke, [&global, args] { run_revoke(global, *args); }});
 }
 

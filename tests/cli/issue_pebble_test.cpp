@@ -1,3 +1,4 @@
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -125,15 +126,26 @@ TEST_CASE("revoke with the account key and a second revoke is reported as alread
         join({"issue", "-d", "revoke.example.com", "--key", "file:" + (tmp / "k.pem").string(),
               "--account-key", "file:" + (tmp / "acct.pem").string(), "--key-type", "ec-p384",
               "--agree-tos", "--http-address", "127.0.0.1", "--http-port",
-              std::to_string(pebble.http_port()), "--out", (tmp / "out").string()},
+              std::to_string(pebble.http_port()), "--out", (tmp / "out").string(), "--json"},
              options));
     INFO(issued.stderr_text);
     REQUIRE(issued.exit_code == 0);
-    auto cert = (tmp / "out" / "cert.pem").string();
-    auto revoked = run_hwacme(join({"revoke", "--cert", cert, "--reason", "superseded"}, options));
+    // --json: one object on stdout, the human text stays on stderr.
+    auto result = boost::json::parse(issued.stdout_text).as_object();
+    auto cert = std::string(result.at("certificate").as_string());
+    CHECK(cert == (tmp / "out" / "cert.pem").string());
+    CHECK(result.at("names").as_array().at(0).as_string() == "revoke.example.com");
+    CHECK(result.at("key").as_string() == "file:" + (tmp / "k.pem").string());
+    CHECK(result.at("issuer").as_string().starts_with("CN=Pebble Intermediate CA"));
+    CHECK_FALSE(result.at("serial").as_string().empty());
+    CHECK(result.at("not_after").as_string().size() == 20);
+    auto revoked =
+        run_hwacme(join({"revoke", "--cert", cert, "--reason", "superseded", "--json"}, options));
     INFO(revoked.stderr_text);
     CHECK(revoked.exit_code == 0);
-    CHECK(revoked.stdout_text.find("revoked: ") == 0);
+    auto revocation = boost::json::parse(revoked.stdout_text).as_object();
+    CHECK(revocation.at("serial") == result.at("serial"));
+    CHECK(revocation.at("reason").as_int64() == 4);
     auto again = run_hwacme(join({"revoke", "--cert", cert}, options));
     CHECK(again.exit_code == 1);
     CHECK(again.stderr_text.find("already revoked") != std::string::npos);
