@@ -4,6 +4,8 @@
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tctildr.h>
 
+#include <cstdlib>
+#include <mutex>
 #include <type_traits>
 #include <utility>
 
@@ -49,6 +51,12 @@ void EsysFree::operator()(void* p) const noexcept {
 }
 
 EsysContext::EsysContext(std::string tcti) : tcti_(std::move(tcti)) {
+    // tpm2-tss logs each failure to stderr on its own (WARNING:tcti…, ERROR:esys…), several lines
+    // per failed command, while our Error already carries the decoded code: an operator would
+    // read a screenful where one line says it all. The library reads TSS2_LOG when it first logs,
+    // so it is set before the first call; an operator's own TSS2_LOG (for debugging) wins.
+    static std::once_flag quiet_tss;
+    std::call_once(quiet_tss, [] { ::setenv("TSS2_LOG", "all+NONE", 0); });
     std::string where = "cannot reach the TPM through TCTI '" + tcti_ + "'";
     // The string is always passed: with NULL the loader probes tabrmd, /dev/tpmrm0, /dev/tpm0,
     // swtpm and mssim in turn and could open another TPM than the one configured.

@@ -85,7 +85,8 @@ Bytes TpmKey::sign_digest(HashAlg hash, ByteView digest) const {
         },
         object_.get());
     EsysPtr<TPMT_SIGNATURE> signature(raw);
-    check_tss("Esys_Sign", rc, "cannot sign with " + uri_);
+    // The TPM may be gone since the key was opened: say which one, as opening it would.
+    check_tss("Esys_Sign", rc, "cannot sign with " + uri_ + " through TCTI '" + tpm.tcti() + "'");
 
     Bytes out;
     if (keystore::is_ec(type_)) {

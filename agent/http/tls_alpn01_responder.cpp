@@ -1,0 +1,439 @@
+#include "agent/http/tls_alpn01_responder.h"
+
+#include <arpa/inet.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <list>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string_view>
+#include <thread>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <boost/asio.hpp>
+
+#include "common/c_handle.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/openssl_error.h"
+
+namespace hwacme::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+using SslCtxPtr = CHandle<SSL_CTX, &SSL_CTX_free>;
+using SslPtr = CHandle<SSL, &SSL_free>;
+using Asn1ObjectPtr = CHandle<ASN1_OBJECT, &ASN1_OBJECT_free>;
+using Asn1OctetStringPtr = CHandle<ASN1_OCTET_STRING, &ASN1_OCTET_STRING_free>;
+using X509ExtensionPtr = CHandle<X509_EXTENSION, &X509_EXTENSION_free>;
+using GeneralNamesPtr = CHandle<GENERAL_NAMES, &GENERAL_NAMES_free>;
+
+// RFC 8737 §6.2: the ALPN protocol name, in its wire form (length-prefixed).
+constexpr std::string_view kAcmeTls1 = "acme-tls/1";
+// RFC 8737 §6.1: id-pe-acmeIdentifier.
+constexpr const char* kAcmeIdentifierOid = "1.3.6.1.5.5.7.1.31";
+// A validator that connects and stays silent must not hold a thread for long.
+constexpr int kHandshakeTimeoutSeconds = 10;
+// More simultaneous handshakes than any CA makes; beyond it new connections are dropped.
+constexpr std::size_t kMaxConnections = 64;
+
+/// A throwaway key and the self-signed validation certificate made from it.
+struct ValidationCert {
+    EvpPkeyPtr key;
+    X509Ptr cert;
+};
+
+/// The identifier as the certificate names it and the SNI a validator sends for it.
+struct ParsedIdentifier {
+    std::string sni;
+    bool is_ip = false;
+};
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+ParsedIdentifier parse_identifier(const std::string& identifier) {
+    in6_addr ip{};
+    if (inet_pton(AF_INET, identifier.c_str(), &ip) == 1 ||
+        inet_pton(AF_INET6, identifier.c_str(), &ip) == 1) {
+        return {reverse_dns_name(identifier), true};
+    }
+    // RFC 8737 §3 names a dNSName; letters, digits, '-' and '.' (RFC 1123 §2.1) keep anything
+    // else — wildcards included, which tls-alpn-01 cannot prove — out of the certificate.
+    bool valid = !identifier.empty() && identifier.size() <= 253;
+    for (char c : identifier)
+        valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.');
+    if (!valid) {
+        throw Error(Errc::InvalidArgument, "tls-alpn-01: identifier \"" +
+                                               log::printable(identifier, 100) +
+                                               "\" is neither a DNS name nor an IP address");
+    }
+    return {lowercase(identifier), false};
+}
+
+GeneralNamesPtr subject_alt_name(const std::string& identifier, bool is_ip) {
+    GeneralNamesPtr names(GENERAL_NAMES_new());
+    GENERAL_NAME* name = GENERAL_NAME_new();
+    if (!names || !name) throw_openssl("tls-alpn-01: cannot allocate subjectAltName");
+    sk_GENERAL_NAME_push(names.get(), name);
+    if (is_ip) {
+        // RFC 8738 §6: the iPAddress SAN in network byte order.
+        ASN1_OCTET_STRING* ip = a2i_IPADDRESS(identifier.c_str());
+        if (!ip) throw_openssl("tls-alpn-01: cannot encode IP " + identifier);
+        GENERAL_NAME_set0_value(name, GEN_IPADD, ip);
+    } else {
+        ASN1_IA5STRING* dns = ASN1_IA5STRING_new();
+        if (!dns || !ASN1_STRING_set(dns, identifier.data(), static_cast<int>(identifier.size()))) {
+            ASN1_IA5STRING_free(dns);
+            throw_openssl("tls-alpn-01: cannot encode DNS name " + identifier);
+        }
+        GENERAL_NAME_set0_value(name, GEN_DNS, dns);
+    }
+    return names;
+}
+
+/// RFC 8737 §3: critical id-pe-acmeIdentifier whose extnValue is the DER of
+/// Authorization ::= OCTET STRING (SIZE (32)) holding SHA-256 of the key authorization.
+X509ExtensionPtr acme_identifier_extension(const std::string& key_authorization) {
+    unsigned char digest[32];
+    if (!EVP_Digest(key_authorization.data(), key_authorization.size(), digest, nullptr,
+                    EVP_sha256(), nullptr)) {
+        throw_openssl("tls-alpn-01: SHA-256 failed");
+    }
+    Asn1OctetStringPtr inner(ASN1_OCTET_STRING_new());
+    Asn1OctetStringPtr outer(ASN1_OCTET_STRING_new());
+    Asn1ObjectPtr oid(OBJ_txt2obj(kAcmeIdentifierOid, 1));
+    if (!inner || !outer || !oid || !ASN1_OCTET_STRING_set(inner.get(), digest, sizeof digest)) {
+        throw_openssl("tls-alpn-01: cannot build acmeIdentifier");
+    }
+    unsigned char* der = nullptr;
+    int der_len = i2d_ASN1_OCTET_STRING(inner.get(), &der);
+    if (der_len <= 0) throw_openssl("tls-alpn-01: cannot encode acmeIdentifier");
+    bool set = ASN1_OCTET_STRING_set(outer.get(), der, der_len);
+    OPENSSL_free(der);
+    X509ExtensionPtr ext(set ? X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), 1, outer.get())
+                             : nullptr);
+    if (!ext) throw_openssl("tls-alpn-01: cannot build acmeIdentifier");
+    return ext;
+}
+
+/// These certificates only prove control of the identifier to the CA and are discarded after
+/// validation; their keys are not the operator's, so generating them in software is right and
+/// keeps the hardware key stores out of the handshake path.
+ValidationCert make_validation_cert(const std::string& identifier, bool is_ip,
+                                    const std::string& key_authorization) {
+    ValidationCert out;
+    out.key.reset(EVP_EC_gen("P-256"));
+    out.cert.reset(X509_new());
+    if (!out.key || !out.cert) throw_openssl("tls-alpn-01: cannot generate P-256 key");
+    X509* x = out.cert.get();
+    unsigned char serial[16];
+    BignumPtr serial_bn(RAND_bytes(serial, sizeof serial) == 1
+                            ? BN_bin2bn(serial, sizeof serial, nullptr)
+                            : nullptr);
+    // A fixed CN: RFC 8737 §3 puts the identifier in the SAN only, and CN is capped at 64 bytes.
+    X509_NAME* name = X509_get_subject_name(x);
+    const auto* cn = reinterpret_cast<const unsigned char*>("hwacme tls-alpn-01");
+    auto sans = subject_alt_name(identifier, is_ip);
+    auto acme_ext = acme_identifier_extension(key_authorization);
+    bool ok = serial_bn && X509_set_version(x, X509_VERSION_3) &&
+              BN_to_ASN1_INTEGER(serial_bn.get(), X509_get_serialNumber(x)) &&
+              X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, cn, -1, -1, 0) &&
+              X509_set_issuer_name(x, name) && X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
+              X509_gmtime_adj(X509_getm_notAfter(x), 7 * 24 * 3600) &&
+              X509_set_pubkey(x, out.key.get()) &&
+              X509_add1_ext_i2d(x, NID_subject_alt_name, sans.get(), 0, X509V3_ADD_REPLACE) &&
+              X509_add_ext(x, acme_ext.get(), -1) && X509_sign(x, out.key.get(), EVP_sha256());
+    if (!ok) throw_openssl("tls-alpn-01: cannot make the validation certificate");
+    return out;
+}
+
+/// Reads a 2-byte big-endian length from the front of `data`, or fails.
+bool take_u16_block(std::string_view& data, std::string_view& block) {
+    if (data.size() < 2) return false;
+    std::size_t len =
+        (static_cast<unsigned char>(data[0]) << 8) | static_cast<unsigned char>(data[1]);
+    if (data.size() - 2 < len) return false;
+    block = data.substr(2, len);
+    data.remove_prefix(2 + len);
+    return true;
+}
+
+std::string_view client_hello_ext(SSL* ssl, unsigned type) {
+    const unsigned char* data = nullptr;
+    std::size_t len = 0;
+    if (!SSL_client_hello_get0_ext(ssl, type, &data, &len)) return {};
+    return {reinterpret_cast<const char*>(data), len};
+}
+
+/// RFC 6066 §3: the host_name entry of a server_name extension.
+std::string sni_host_name(std::string_view ext) {
+    std::string_view list;
+    if (!take_u16_block(ext, list)) return {};
+    while (list.size() >= 3) {
+        char type = list[0];
+        list.remove_prefix(1);
+        std::string_view name;
+        if (!take_u16_block(list, name)) return {};
+        if (type == 0) return lowercase(name);
+    }
+    return {};
+}
+
+/// RFC 7301 §3.1: whether the ProtocolNameList offers acme-tls/1.
+bool offers_acme_tls1(std::string_view ext) {
+    std::string_view list;
+    if (!take_u16_block(ext, list)) return false;
+    while (!list.empty()) {
+        std::size_t len = static_cast<unsigned char>(list[0]);
+        if (list.size() - 1 < len) return false;
+        if (list.substr(1, len) == kAcmeTls1) return true;
+        list.remove_prefix(1 + len);
+    }
+    return false;
+}
+
+std::string endpoint_text(const std::string& address, std::uint16_t port) {
+    bool ipv6 = address.find(':') != std::string::npos;
+    return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+std::string listen_failure_reason(const boost::system::error_code& ec) {
+    if (ec == asio::error::address_in_use) return "address already in use";
+    if (ec == asio::error::access_denied) {
+        return "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+    }
+    if (ec == boost::system::errc::address_not_available)
+        return "address not available on this host";
+    return ec.message();
+}
+
+}  // namespace
+
+struct TlsAlpn01Server::Impl {
+    struct Worker {
+        std::thread thread;
+        std::atomic<bool> done{false};
+    };
+
+    std::mutex mutex;  // guards certs, open_fds and stopping
+    std::map<std::string, std::shared_ptr<const ValidationCert>> certs;  // by SNI
+    std::set<int> open_fds;
+    bool stopping = false;
+    SslCtxPtr ctx;
+    asio::io_context io{1};
+    tcp::acceptor acceptor{io};
+    std::uint16_t bound_port = 0;
+    std::list<Worker> workers;  // touched by the I/O thread, then by the destructor
+    std::thread io_thread;
+
+    /// Picks the certificate at ClientHello time, before any cipher or certificate choice;
+    /// RFC 8737 §3 lets the server refuse a hello without acme-tls/1 or an unknown SNI.
+    static int on_client_hello(SSL* ssl, int* alert, void* arg) {
+        auto* self = static_cast<Impl*>(arg);
+        if (!offers_acme_tls1(
+                client_hello_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation))) {
+            *alert = SSL_AD_NO_APPLICATION_PROTOCOL;
+            return SSL_CLIENT_HELLO_ERROR;
+        }
+        std::string sni = sni_host_name(client_hello_ext(ssl, TLSEXT_TYPE_server_name));
+        std::shared_ptr<const ValidationCert> cert;
+        {
+            std::lock_guard lock(self->mutex);
+            auto it = self->certs.find(sni);
+            if (it != self->certs.end()) cert = it->second;
+        }
+        // SSL_use_* take their own references, so remove() during the handshake is safe.
+        if (!cert || !SSL_use_certificate(ssl, cert->cert.get()) ||
+            !SSL_use_PrivateKey(ssl, cert->key.get())) {
+            log::debug("tls-alpn-01 server: no certificate for SNI \"" + log::printable(sni, 100) +
+                       "\"");
+            *alert = SSL_AD_UNRECOGNIZED_NAME;
+            return SSL_CLIENT_HELLO_ERROR;
+        }
+        return SSL_CLIENT_HELLO_SUCCESS;
+    }
+
+    static int on_alpn_select(SSL*, const unsigned char** out, unsigned char* out_len,
+                              const unsigned char* in, unsigned in_len, void*) {
+        std::string_view offered(reinterpret_cast<const char*>(in), in_len);
+        for (std::size_t i = 0; i < offered.size();) {
+            std::size_t len = static_cast<unsigned char>(offered[i]);
+            if (offered.substr(i + 1, len) == kAcmeTls1) {
+                *out = in + i + 1;
+                *out_len = static_cast<unsigned char>(len);
+                return SSL_TLSEXT_ERR_OK;
+            }
+            i += 1 + len;
+        }
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+
+    void make_context() {
+        ctx.reset(SSL_CTX_new(TLS_server_method()));
+        if (!ctx || !SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION)) {
+            throw_openssl("tls-alpn-01: cannot create the TLS context");
+        }
+        SSL_CTX_set_client_hello_cb(ctx.get(), &Impl::on_client_hello, this);
+        SSL_CTX_set_alpn_select_cb(ctx.get(), &Impl::on_alpn_select, this);
+    }
+
+    void handshake(int fd) {
+        // OpenSSL writes with write(2): a validator that resets the connection would raise
+        // SIGPIPE and kill the agent. Blocked on this thread, it turns into EPIPE instead.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+        timeval timeout{kHandshakeTimeoutSeconds, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+        SslPtr ssl(SSL_new(ctx.get()));
+        if (ssl && SSL_set_fd(ssl.get(), fd) && SSL_accept(ssl.get()) == 1) {
+            // RFC 8737 §3: the validator closes right after the handshake; so do we.
+            SSL_shutdown(ssl.get());
+        } else {
+            log::debug(openssl_message("tls-alpn-01 server: handshake refused"));
+        }
+        std::lock_guard lock(mutex);
+        open_fds.erase(fd);
+        ::close(fd);
+    }
+
+    void start_worker(int fd) {
+        std::erase_if(workers, [](Worker& w) {
+            if (!w.done) return false;
+            w.thread.join();
+            return true;
+        });
+        {
+            std::lock_guard lock(mutex);
+            if (stopping || workers.size() >= kMaxConnections) {
+                log::warning("tls-alpn-01 server: too many connections, dropping one");
+                ::close(fd);
+                return;
+            }
+            open_fds.insert(fd);
+        }
+        Worker& worker = workers.emplace_back();
+        worker.thread = std::thread([this, fd, &worker] {
+            handshake(fd);
+            worker.done = true;
+        });
+    }
+
+    void accept_next() {
+        acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted) return;
+            if (!ec) {
+                socket.non_blocking(false, ec);
+                if (!ec) start_worker(socket.release());
+            } else {
+                log::warning("tls-alpn-01 server: accept failed: " + ec.message());
+            }
+            accept_next();
+        });
+    }
+};
+
+TlsAlpn01Server::TlsAlpn01Server(const std::string& bind_address, std::uint16_t port)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->make_context();
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(bind_address, ec);
+    if (ec) {
+        throw Error(Errc::InvalidArgument, "cannot listen on " + endpoint_text(bind_address, port) +
+                                               ": not an IP address");
+    }
+    tcp::endpoint endpoint(address, port);
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    // SO_REUSEADDR lets a restart bind past TIME_WAIT; Linux still refuses a port in listen use.
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) impl_->bound_port = acceptor.local_endpoint(ec).port();
+    if (ec) {
+        throw Error(Errc::Network, "cannot listen on " + endpoint_text(bind_address, port) + ": " +
+                                       listen_failure_reason(ec));
+    }
+    impl_->accept_next();
+    impl_->io_thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+}
+
+TlsAlpn01Server::~TlsAlpn01Server() {
+    impl_->io.stop();
+    if (impl_->io_thread.joinable()) impl_->io_thread.join();
+    {
+        // Wakes handshakes blocked on silent peers; each worker still closes its own fd.
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+        for (int fd : impl_->open_fds) ::shutdown(fd, SHUT_RDWR);
+    }
+    for (auto& worker : impl_->workers) worker.thread.join();
+}
+
+std::uint16_t TlsAlpn01Server::port() const {
+    return impl_->bound_port;
+}
+
+void TlsAlpn01Server::provision(const std::string& identifier,
+                                const std::string& key_authorization) {
+    auto parsed = parse_identifier(identifier);
+    auto cert = std::make_shared<const ValidationCert>(make_validation_cert(
+        parsed.is_ip ? identifier : parsed.sni, parsed.is_ip, key_authorization));
+    std::lock_guard lock(impl_->mutex);
+    impl_->certs[parsed.sni] = std::move(cert);
+}
+
+void TlsAlpn01Server::remove(const std::string& identifier) {
+    auto parsed = parse_identifier(identifier);
+    std::lock_guard lock(impl_->mutex);
+    impl_->certs.erase(parsed.sni);
+}
+
+std::unique_ptr<TlsAlpn01Responder> make_tls_alpn01_responder(const std::string& bind_address,
+                                                              std::uint16_t port) {
+    return std::make_unique<TlsAlpn01Server>(bind_address, port);
+}
+
+std::string reverse_dns_name(const std::string& ip_literal) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, ip_literal.c_str(), bytes) == 1) {
+        // RFC 1035 §3.5: the four octets in reverse order under in-addr.arpa.
+        std::string name;
+        for (int i = 3; i >= 0; --i) name += std::to_string(bytes[i]) + ".";
+        return name + "in-addr.arpa";
+    }
+    if (inet_pton(AF_INET6, ip_literal.c_str(), bytes) == 1) {
+        // RFC 3596 §2.5: all 32 nibbles, least significant first, under ip6.arpa.
+        std::string name;
+        for (int i = 15; i >= 0; --i) {
+            name += kHex[bytes[i] & 0xf];
+            name += '.';
+            name += kHex[bytes[i] >> 4];
+            name += '.';
+        }
+        return name + "ip6.arpa";
+    }
+    throw Error(Errc::InvalidArgument,
+                "\"" + log::printable(ip_literal, 100) + "\" is not an IP address");
+}
+
+}  // namespace hwacme::http
