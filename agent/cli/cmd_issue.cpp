@@ -5,6 +5,7 @@
 #include "agent/acme/dns01_solver.h"
 #include "agent/acme/http01_solver.h"
 #include "agent/acme/issuance.h"
+#include "agent/acme/tls_alpn01_solver.h"
 #include "agent/cli/acme_context.h"
 #include "agent/cli/certificate_files.h"
 #include "agent/cli/command.h"
@@ -28,6 +29,7 @@ struct IssueArgs {
     unsigned dns_propagation_wait = 0;
     std::string http_address = "0.0.0.0";
     std::uint16_t http_port = 80;
+    std::uint16_t tls_port = 443;
     std::optional<std::string> account_key;
     std::vector<std::string> emails;
     bool agree_tos = false;
@@ -69,6 +71,7 @@ void print_summary(const CertificateFiles& files, const CertificateSummary& summ
 /// The solver for the chosen challenge type, and the server it answers through, if any.
 struct ChallengeSetup {
     std::unique_ptr<http::Http01Responder> http01;
+    std::unique_ptr<http::TlsAlpn01Responder> tls_alpn01;
     std::unique_ptr<acme::ChallengeSolver> solver;
 };
 
@@ -79,6 +82,11 @@ ChallengeSetup set_up_challenge(const IssueArgs& args) {
             throw Error(Errc::InvalidArgument, "--challenge dns-01 needs --dns-hook PROGRAM");
         setup.solver = std::make_unique<acme::Dns01HookSolver>(
             args.dns_hook, std::chrono::seconds(args.dns_propagation_wait));
+        return setup;
+    }
+    if (args.challenge == "tls-alpn-01") {
+        setup.tls_alpn01 = http::make_tls_alpn01_responder(args.http_address, args.tls_port);
+        setup.solver = std::make_unique<acme::TlsAlpn01Solver>(*setup.tls_alpn01);
         return setup;
     }
     setup.http01 = args.webroot.empty()
@@ -152,11 +160,15 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
                      "port of the built-in http-01 server (default 80)")
         ->excludes(webroot);
     issue
-        ->add_option("--http-address", args->http_address,
-                     "address the built-in http-01 server binds (default 0.0.0.0)")
+        ->add_option("--http-address,--listen-address", args->http_address,
+                     "address the built-in http-01 or tls-alpn-01 server binds (default 0.0.0.0)")
         ->excludes(webroot);
-    issue->add_option("--challenge", args->challenge, "challenge type: http-01 (default), dns-01")
-        ->check(CLI::IsMember({"http-01", "dns-01"}));
+    issue
+        ->add_option("--challenge", args->challenge,
+                     "challenge type: http-01 (default), dns-01, tls-alpn-01")
+        ->check(CLI::IsMember({"http-01", "dns-01", "tls-alpn-01"}));
+    issue->add_option("--tls-port", args->tls_port,
+                      "tls-alpn-01: port of the built-in TLS responder (default 443)");
     issue->add_option("--dns-hook", args->dns_hook,
                       "dns-01: program run as 'PROGRAM add|remove _acme-challenge.NAME VALUE'");
     issue->add_option("--dns-propagation-wait", args->dns_propagation_wait,
