@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -39,7 +40,10 @@ void run_show(const GlobalOptions& global, const KeyArgs& args) {
     auto uri = keystore::KeyUri::parse(args.uri);
     auto store = open_store(global, uri);
     // The facts come first: they matter most for a key its custody check refuses to use.
-    for (const auto& [name, value] : store->describe(uri))
+    auto facts = store->describe(uri);
+    if (std::none_of(facts.begin(), facts.end(), [](const auto& f) { return f.first == "uri"; }))
+        std::cout << "uri: " << uri.str() << "\n";
+    for (const auto& [name, value] : facts)
         std::cout << name << ": " << log::printable(value) << "\n";
     try {
         auto key = store->open(uri);

@@ -47,12 +47,30 @@ TEST_CASE("bodies that are not problem documents are not problems", "[unit]") {
 }
 
 TEST_CASE("every RFC 8555 §6.7 error type has an explanation", "[unit]") {
-    for (const char* name :
-         {"accountDoesNotExist", "alreadyRevoked", "badCSR", "badNonce", "badPublicKey",
-          "badRevocationReason", "badSignatureAlgorithm", "caa", "compound", "connection", "dns",
-          "externalAccountRequired", "incorrectResponse", "invalidContact", "malformed",
-          "orderNotReady", "rateLimited", "rejectedIdentifier", "serverInternal", "tls",
-          "unauthorized", "unsupportedContact", "unsupportedIdentifier", "userActionRequired"}) {
+    for (const char* name : {"accountDoesNotExist",
+                             "alreadyRevoked",
+                             "badCSR",
+                             "badNonce",
+                             "badPublicKey",
+                             "badRevocationReason",
+                             "badSignatureAlgorithm",
+                             "caa",
+                             "compound",
+                             "connection",
+                             "dns",
+                             "externalAccountRequired",
+                             "incorrectResponse",
+                             "invalidContact",
+                             "malformed",
+                             "orderNotReady",
+                             "rateLimited",
+                             "rejectedIdentifier",
+                             "serverInternal",
+                             "tls",
+                             "unauthorized",
+                             "unsupportedContact",
+                             "unsupportedIdentifier",
+                             "userActionRequired"}) {
         INFO(name);
         CHECK_FALSE(explain_problem(name).empty());
     }

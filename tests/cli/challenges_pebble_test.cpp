@@ -16,6 +16,24 @@ std::string subject_alt_names(const fs::path& cert) {
     return result.stdout_text;
 }
 
+/// Issues for `names` with `challenge_args` from the fixture's CA; returns the output folder.
+fs::path issue(const PebbleFixture& pebble, const TempDir& tmp,
+               const std::vector<std::string>& names,
+               const std::vector<std::string>& challenge_args) {
+    std::vector<std::string> args{"issue"};
+    for (const auto& name : names) args.insert(args.end(), {"-d", name});
+    args.insert(args.end(), challenge_args.begin(), challenge_args.end());
+    args.insert(args.end(),
+                {"--key", "file:" + (tmp / "k.pem").string(), "--account-key",
+                 "file:" + (tmp / "acct.pem").string(), "--agree-tos", "--out",
+                 (tmp / "out").string(), "--server", pebble.directory_url(), "--ca-bundle",
+                 pebble.tls_ca_path().string(), "--state-dir", (tmp / "state").string()});
+    auto result = run_hwacme(args);
+    INFO(result.stderr_text);
+    REQUIRE(result.exit_code == 0);
+    return tmp / "out";
+}
+
 void check_chain(const PebbleFixture& pebble, const fs::path& out) {
     auto verified =
         run_command({"openssl", "verify", "-CAfile", pebble.issuing_root_path().string(),
@@ -30,65 +48,21 @@ TEST_CASE("tls-alpn-01 certifies a DNS name and an IP address with the built-in 
           "[pebble]") {
     PebbleFixture pebble;
     TempDir tmp("hwacme-alpn");
-    auto result = run_hwacme({"issue",
-                              "-d",
-                              "alpn.example.com",
-                              "-d",
-                              "127.0.0.1",
-                              "--challenge",
-                              "tls-alpn-01",
-                              "--listen-address",
-                              "127.0.0.1",
-                              "--tls-port",
-                              std::to_string(pebble.tls_port()),
-                              "--key",
-                              "file:" + (tmp / "k.pem").string(),
-                              "--account-key",
-                              "file:" + (tmp / "acct.pem").string(),
-                              "--agree-tos",
-                              "--out",
-                              (tmp / "out").string(),
-                              "--server",
-                              pebble.directory_url(),
-                              "--ca-bundle",
-                              pebble.tls_ca_path().string(),
-                              "--state-dir",
-                              (tmp / "state").string()});
-    INFO(result.stderr_text);
-    REQUIRE(result.exit_code == 0);
-    CHECK(result.stderr_text.find("answered tls-alpn-01 for ip:127.0.0.1") != std::string::npos);
-    auto sans = subject_alt_names(tmp / "out" / "cert.pem");
+    auto out = issue(pebble, tmp, {"alpn.example.com", "127.0.0.1"},
+                     {"--challenge", "tls-alpn-01", "--listen-address", "127.0.0.1", "--tls-port",
+                      std::to_string(pebble.tls_port())});
+    auto sans = subject_alt_names(out / "cert.pem");
     CHECK(sans.find("DNS:alpn.example.com") != std::string::npos);
     CHECK(sans.find("IP Address:127.0.0.1") != std::string::npos);
-    check_chain(pebble, tmp / "out");
+    check_chain(pebble, out);
 }
 
 TEST_CASE("http-01 certifies an IP address identifier (RFC 8738)", "[pebble]") {
     PebbleFixture pebble;
     TempDir tmp("hwacme-ip");
-    auto result = run_hwacme({"issue",
-                              "-d",
-                              "127.0.0.1",
-                              "--http-address",
-                              "127.0.0.1",
-                              "--http-port",
-                              std::to_string(pebble.http_port()),
-                              "--key",
-                              "file:" + (tmp / "k.pem").string(),
-                              "--account-key",
-                              "file:" + (tmp / "acct.pem").string(),
-                              "--agree-tos",
-                              "--out",
-                              (tmp / "out").string(),
-                              "--server",
-                              pebble.directory_url(),
-                              "--ca-bundle",
-                              pebble.tls_ca_path().string(),
-                              "--state-dir",
-                              (tmp / "state").string()});
-    INFO(result.stderr_text);
-    REQUIRE(result.exit_code == 0);
-    CHECK(subject_alt_names(tmp / "out" / "cert.pem").find("IP Address:127.0.0.1") !=
-          std::string::npos);
-    check_chain(pebble, tmp / "out");
+    auto out =
+        issue(pebble, tmp, {"127.0.0.1"},
+              {"--http-address", "127.0.0.1", "--http-port", std::to_string(pebble.http_port())});
+    CHECK(subject_alt_names(out / "cert.pem").find("IP Address:127.0.0.1") != std::string::npos);
+    check_chain(pebble, out);
 }
