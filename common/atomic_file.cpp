@@ -12,24 +12,10 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/fd.h"
 
 namespace hwacme {
 namespace {
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
 
 [[noreturn]] void throw_errno(const std::string& what, const std::filesystem::path& path) {
     throw Error(Errc::Io, what + " " + path.string() + ": " + std::strerror(errno));

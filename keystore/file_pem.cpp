@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/fd.h"
 #include "common/openssl_error.h"
 
 namespace hwacme::keystore {
@@ -21,21 +22,6 @@ namespace {
 
 // A key PEM is a few kilobytes; a bound keeps a mistaken `file:/dev/zero` from eating memory.
 constexpr std::size_t kMaxKeyFileSize = 1 << 20;
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
 
 /// Private key bytes held in memory are wiped when they go out of scope.
 class SecretBuffer {
