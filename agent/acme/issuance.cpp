@@ -154,7 +154,7 @@ IssuedCertificate issue_certificate(AccountSession& session, const IssuanceReque
                     "order " + order.url + " ended " + order.status + " without a certificate");
     auto chain = download_certificate(session, *order.certificate);
     log::info("certificate downloaded from " + *order.certificate);
-    return {order.url, *order.certificate, std::move(chain.pem)};
+    return {order.url, *order.certificate, std::move(chain.pem), std::move(chain.alternates)};
 }
 
 }  // namespace hwacme::acme

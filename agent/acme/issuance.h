@@ -21,6 +21,8 @@ struct IssuedCertificate {
     std::string order_url;
     std::string certificate_url;
     std::string fullchain_pem;  ///< leaf first, as the CA sent it
+    /// Other chains the CA offers for the same certificate (RFC 8555 §7.4.2, rel="alternate").
+    std::vector<std::string> alternate_chain_urls;
 };
 
 /// Runs one order to its certificate (RFC 8555 §7.4): newOrder, each pending authorization's

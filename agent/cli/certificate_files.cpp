@@ -103,6 +103,15 @@ CertificateSummary summarize(X509* cert) {
     return summary;
 }
 
+std::string issuer_common_name(X509* cert) {
+    X509_NAME* issuer = X509_get_issuer_name(cert);
+    int index = X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
+    if (index < 0) return {};
+    const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(issuer, index));
+    return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+            static_cast<std::size_t>(ASN1_STRING_length(value))};
+}
+
 bool certifies_key(X509* cert, EVP_PKEY* public_key) {
     return EVP_PKEY_eq(X509_get0_pubkey(cert), public_key) == 1;
 }

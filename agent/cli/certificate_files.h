@@ -31,6 +31,9 @@ struct CertificateSummary {
 };
 CertificateSummary summarize(X509* cert);
 
+/// The commonName of a certificate's issuer; empty when it has none.
+std::string issuer_common_name(X509* cert);
+
 /// True when the certificate carries exactly this public key.
 bool certifies_key(X509* cert, EVP_PKEY* public_key);
 

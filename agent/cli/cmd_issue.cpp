@@ -5,6 +5,7 @@
 #include "agent/acme/dns01_solver.h"
 #include "agent/acme/http01_solver.h"
 #include "agent/acme/issuance.h"
+#include "agent/acme/order.h"
 #include "agent/acme/tls_alpn01_solver.h"
 #include "agent/cli/acme_context.h"
 #include "agent/cli/certificate_files.h"
@@ -36,6 +37,7 @@ struct IssueArgs {
     unsigned timeout_seconds = 300;
     bool store_cert_in_token = false;
     bool json = false;
+    std::string preferred_chain;
     EabOptions eab;
 };
 
@@ -96,6 +98,28 @@ ChallengeSetup set_up_challenge(const IssueArgs& args) {
     return setup;
 }
 
+/// The chain whose top certificate was issued by `preferred_issuer` (a CA's root CN), among the
+/// default and the alternates (RFC 8555 §7.4.2); the default when none matches or none is asked.
+std::vector<std::string> choose_chain(acme::AccountSession& session,
+                                      const acme::IssuedCertificate& issued,
+                                      const std::string& preferred_issuer) {
+    auto chain = split_pem_chain(issued.fullchain_pem);
+    auto top_issuer = [](const std::vector<std::string>& pems) {
+        return issuer_common_name(parse_pem_certificate(pems.back()).get());
+    };
+    if (preferred_issuer.empty() || top_issuer(chain) == preferred_issuer) return chain;
+    for (const auto& url : issued.alternate_chain_urls) {
+        auto alternate = split_pem_chain(acme::download_certificate(session, url).pem);
+        if (top_issuer(alternate) == preferred_issuer) {
+            log::info("using the alternate chain " + url + " up to " + preferred_issuer);
+            return alternate;
+        }
+    }
+    log::info("no chain reaches " + preferred_issuer + "; keeping the default chain up to " +
+              top_issuer(chain));
+    return chain;
+}
+
 void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     AcmeContext context(global);
     auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
@@ -122,7 +146,7 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
                                           .solver = challenge.solver.get(),
                                           .timeout = std::chrono::seconds(args.timeout_seconds)});
 
-    auto chain = split_pem_chain(issued.fullchain_pem);
+    auto chain = choose_chain(session, issued, args.preferred_chain);
     auto leaf = parse_pem_certificate(chain.front());
     if (!certifies_key(leaf.get(), certificate_key->public_key().get()))
         throw Error(Errc::Protocol, "the CA's certificate " + issued.certificate_url +
@@ -178,6 +202,8 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
     issue->add_option("--email", args->emails, "contact e-mail when registering (repeatable)");
     issue->add_flag("--agree-tos", args->agree_tos, "agree to the CA's terms when registering");
     args->eab.add_to(*issue);
+    issue->add_option("--preferred-chain", args->preferred_chain,
+                      "issuer CN of the chain's top certificate to prefer among the CA's chains");
     issue->add_flag("--json", args->json, "print the result as one JSON object on stdout");
     issue->add_option("--timeout", args->timeout_seconds,
                       "seconds to wait for validation and issuance (default 300)");
