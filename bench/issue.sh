@@ -4,12 +4,15 @@
 # ACME requests and TLS connections. The account is registered first and not counted; one
 # certificate key is made first and reused, as a renewal does.
 #
-#   bench/issue.sh [N] [file|pkcs11|tpm]      (defaults: 20 file)
+#   bench/issue.sh [N] [file|pkcs11|tpm] [http-01|dns-01|tls-alpn-01]   (defaults: 20 file http-01)
+#
+# dns-01 publishes through tests/cli/challtestsrv-dns-hook into Pebble's challtestsrv DNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 count=${1:-20}
 backend=${2:-file}
+challenge=${3:-http-01}
 hwacme=${HWACME:-$PWD/build/hwacme}
 [[ -x $hwacme ]] || { echo "issue.sh: build hwacme first ($hwacme)" >&2; exit 1; }
 command -v /usr/bin/time >/dev/null || { echo "issue.sh: /usr/bin/time missing: apt-get install time" >&2; exit 1; }
@@ -72,24 +75,39 @@ tpm)
     ;;
 esac
 
-"$hwacme" account register --account-key "$account_key" --agree-tos >/dev/null
+"$hwacme" account register --account-key "$account_key" --agree-tos >/dev/null 2>&1
+
+case $challenge in
+http-01) challenge_args=(--http-address 127.0.0.1 --http-port "$PEBBLE_HTTP_PORT") ;;
+tls-alpn-01)
+    challenge_args=(--challenge tls-alpn-01 --listen-address 127.0.0.1 --tls-port "$PEBBLE_TLS_PORT")
+    ;;
+dns-01)
+    export CHALLTESTSRV_MANAGEMENT
+    challenge_args=(--challenge dns-01 --dns-hook "$PWD/tests/cli/challtestsrv-dns-hook")
+    ;;
+*)
+    echo "issue.sh: unknown challenge '$challenge' (http-01, dns-01, tls-alpn-01)" >&2
+    exit 2
+    ;;
+esac
 "$hwacme" key generate "$certificate_key" --type ec-p256 >/dev/null
 
 : >"$work/samples"
 for i in $(seq 1 "$count"); do
     /usr/bin/time -o "$work/time" -f "%e %U %S %M" \
         "$hwacme" -v issue -d "bench$i.example.com" --key "$certificate_key" \
-        --http-address 127.0.0.1 --http-port "$PEBBLE_HTTP_PORT" --out "$work/out" \
+        "${challenge_args[@]}" --out "$work/out" \
         >/dev/null 2>"$work/log"
     counts=$(sed -n 's/^requests: \([0-9]*\), connections: \([0-9]*\)$/\1 \2/p' "$work/log")
     echo "$(cat "$work/time") $counts" >>"$work/samples"
 done
 
-sort -n -k1 "$work/samples" | awk -v n="$count" -v backend="$backend" '
+sort -n -k1 "$work/samples" | awk -v n="$count" -v backend="$backend" -v challenge="$challenge" '
     { wall[NR] = $1; cpu += $2 + $3; if ($4 > rss) rss = $4; req += $5; conn += $6 }
     END {
         median = (n % 2) ? wall[(n + 1) / 2] : (wall[n / 2] + wall[n / 2 + 1]) / 2
-        printf "backend %s, %d certificates, one name each\n", backend, n
+        printf "backend %s, %s, %d certificates, one name each\n", backend, challenge, n
         printf "median wall      %.3f s/cert\n", median
         printf "CPU (user+sys)   %.4f s/cert\n", cpu / n
         printf "peak RSS         %.1f MiB\n", rss / 1024
