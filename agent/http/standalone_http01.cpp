@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "agent/http/listen.h"
 #include "agent/http/token.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -130,21 +131,6 @@ private:
     const TokenTable& tokens_;
 };
 
-std::string endpoint_text(const std::string& address, std::uint16_t port) {
-    bool ipv6 = address.find(':') != std::string::npos;
-    return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-}
-
-std::string listen_failure_reason(const beast::error_code& ec) {
-    if (ec == asio::error::address_in_use) return "address already in use";
-    if (ec == asio::error::access_denied) {
-        return "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
-    }
-    if (ec == boost::system::errc::address_not_available)
-        return "address not available on this host";
-    return ec.message();
-}
-
 }  // namespace
 
 struct StandaloneHttp01Server::Impl {
@@ -187,25 +173,7 @@ struct StandaloneHttp01Server::Impl {
 
 StandaloneHttp01Server::StandaloneHttp01Server(const std::string& bind_address, std::uint16_t port)
     : impl_(std::make_unique<Impl>()) {
-    beast::error_code ec;
-    auto address = asio::ip::make_address(bind_address, ec);
-    if (ec) {
-        throw Error(Errc::InvalidArgument, "cannot listen on " + endpoint_text(bind_address, port) +
-                                               ": not an IP address");
-    }
-    tcp::endpoint endpoint(address, port);
-    auto& acceptor = impl_->acceptor;
-    acceptor.open(endpoint.protocol(), ec);
-    // SO_REUSEADDR lets a restart bind while old connections sit in TIME_WAIT; Linux still
-    // refuses it while another socket listens on the port.
-    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (!ec) impl_->bound_port = acceptor.local_endpoint(ec).port();
-    if (ec) {
-        throw Error(Errc::Network, "cannot listen on " + endpoint_text(bind_address, port) + ": " +
-                                       listen_failure_reason(ec));
-    }
+    impl_->bound_port = listen_on(impl_->acceptor, bind_address, port);
     impl_->accept_next();
     impl_->io_thread = std::thread([impl = impl_.get()] { impl->run(); });
 }

@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 #include <boost/asio.hpp>
 
+#include "agent/http/listen.h"
 #include "common/c_handle.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -208,21 +209,6 @@ bool offers_acme_tls1(std::string_view ext) {
     return false;
 }
 
-std::string endpoint_text(const std::string& address, std::uint16_t port) {
-    bool ipv6 = address.find(':') != std::string::npos;
-    return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-}
-
-std::string listen_failure_reason(const boost::system::error_code& ec) {
-    if (ec == asio::error::address_in_use) return "address already in use";
-    if (ec == asio::error::access_denied) {
-        return "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
-    }
-    if (ec == boost::system::errc::address_not_available)
-        return "address not available on this host";
-    return ec.message();
-}
-
 }  // namespace
 
 struct TlsAlpn01Server::Impl {
@@ -354,24 +340,7 @@ struct TlsAlpn01Server::Impl {
 TlsAlpn01Server::TlsAlpn01Server(const std::string& bind_address, std::uint16_t port)
     : impl_(std::make_unique<Impl>()) {
     impl_->make_context();
-    boost::system::error_code ec;
-    auto address = asio::ip::make_address(bind_address, ec);
-    if (ec) {
-        throw Error(Errc::InvalidArgument, "cannot listen on " + endpoint_text(bind_address, port) +
-                                               ": not an IP address");
-    }
-    tcp::endpoint endpoint(address, port);
-    auto& acceptor = impl_->acceptor;
-    acceptor.open(endpoint.protocol(), ec);
-    // SO_REUSEADDR lets a restart bind past TIME_WAIT; Linux still refuses a port in listen use.
-    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (!ec) impl_->bound_port = acceptor.local_endpoint(ec).port();
-    if (ec) {
-        throw Error(Errc::Network, "cannot listen on " + endpoint_text(bind_address, port) + ": " +
-                                       listen_failure_reason(ec));
-    }
+    impl_->bound_port = listen_on(impl_->acceptor, bind_address, port);
     impl_->accept_next();
     impl_->io_thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
