@@ -1,5 +1,6 @@
 #include "agent/acme/issuance.h"
 
+#include <algorithm>
 #include <string>
 
 #include "agent/acme/challenge_solver.h"
@@ -12,6 +13,12 @@
 
 namespace hwacme::acme {
 namespace {
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string joined;
+    for (const auto& item : items) joined += (joined.empty() ? "" : std::string(separator)) + item;
+    return joined;
+}
 
 std::string describe(const Identifier& id) {
     return id.type + ":" + id.value;
@@ -105,8 +112,17 @@ IssuedCertificate issue_certificate(AccountSession& session, const IssuanceReque
             throw Error(Errc::InvalidArgument,
                         "the wildcard name " + name + " can only be validated with dns-01");
     }
-    Order order = new_order(session, identifiers);
+    if (const auto& profile = request.order_options.profile) {
+        const auto& offered = session.acme().directory().profiles;
+        if (std::find(offered.begin(), offered.end(), *profile) == offered.end())
+            throw Error(Errc::Unsupported,
+                        "the CA does not offer the profile '" + *profile + "'" +
+                            (offered.empty() ? " (its directory lists no profiles)"
+                                             : " (it offers: " + join(offered, ", ") + ")"));
+    }
+    Order order = new_order(session, identifiers, request.order_options);
     log::info("order " + order.url + " is " + order.status);
+    if (request.on_order) request.on_order(order);
 
     auto account_key = session.key().public_key();
     PresentedChallenges presented(solver);

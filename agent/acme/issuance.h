@@ -1,11 +1,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/acme/account.h"
 #include "agent/acme/challenge_solver.h"
+#include "agent/acme/order.h"
 #include "keystore/key.h"
 
 namespace hwacme::acme {
@@ -15,6 +18,16 @@ struct IssuanceRequest {
     const keystore::Key* certificate_key = nullptr;
     ChallengeSolver* solver = nullptr;  ///< answers the challenges of its type
     std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+    /// ARI `replaces` and the profile, sent with newOrder. A profile the directory does not
+    /// offer is refused before anything is ordered.
+    NewOrderOptions order_options;
+    /// An order of an earlier, interrupted run to carry on with instead of a new one. It is
+    /// used when it names the same identifiers and can still be finished; otherwise a new
+    /// order is made.
+    std::optional<std::string> resume_order_url;
+    /// Called with the order once it exists, before any challenge is answered: the caller saves
+    /// its URL so that a rerun after an interruption resumes it (see resume_order_url).
+    std::function<void(const Order&)> on_order;
 };
 
 struct IssuedCertificate {

@@ -74,10 +74,13 @@ Order Order::parse(const boost::json::object& json, std::string url) {
     return order;
 }
 
-Order new_order(AccountSession& session, const std::vector<Identifier>& identifiers) {
+Order new_order(AccountSession& session, const std::vector<Identifier>& identifiers,
+                const NewOrderOptions& options) {
     boost::json::array ids;
     for (const auto& id : identifiers) ids.push_back({{"type", id.type}, {"value", id.value}});
     boost::json::object payload{{"identifiers", std::move(ids)}};
+    if (options.replaces) payload["replaces"] = *options.replaces;
+    if (options.profile) payload["profile"] = *options.profile;
     auto response =
         session.post(session.acme().directory().new_order, boost::json::serialize(payload));
     auto body = json_body(response, "new order (newOrder)");

@@ -54,8 +54,17 @@ struct Order {
     static Order parse(const boost::json::object& json, std::string url);
 };
 
+/// What newOrder may carry besides the identifiers.
+struct NewOrderOptions {
+    /// The ARI identifier of the certificate this order renews (RFC 9773 §5).
+    std::optional<std::string> replaces;
+    /// A profile the directory offers in meta.profiles (draft-aaron-acme-profiles).
+    std::optional<std::string> profile;
+};
+
 /// newOrder (RFC 8555 §7.4).
-Order new_order(AccountSession& session, const std::vector<Identifier>& identifiers);
+Order new_order(AccountSession& session, const std::vector<Identifier>& identifiers,
+                const NewOrderOptions& options = {});
 Order fetch_order(AccountSession& session, const std::string& url);
 Authorization fetch_authorization(AccountSession& session, const std::string& url);
 /// Tells the CA the challenge is ready to be validated (§7.5.1): POST {}.

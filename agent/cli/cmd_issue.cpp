@@ -38,8 +38,14 @@ struct IssueArgs {
     bool store_cert_in_token = false;
     bool json = false;
     std::string preferred_chain;
+    std::string profile;
     EabOptions eab;
 };
+
+std::optional<std::string> optional_if_set(const std::string& value) {
+    if (value.empty()) return std::nullopt;
+    return value;
+}
 
 void print_summary(const CertificateFiles& files, const CertificateSummary& summary,
                    const std::string& key_uri, bool json) {
@@ -140,11 +146,13 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
 
     ChallengeSetup challenge = set_up_challenge(args);
     acme::AccountSession session(context.acme, *account.key, account.state.account_url);
-    auto issued =
-        acme::issue_certificate(session, {.names = args.names,
-                                          .certificate_key = certificate_key.key.get(),
-                                          .solver = challenge.solver.get(),
-                                          .timeout = std::chrono::seconds(args.timeout_seconds)});
+    acme::IssuanceRequest request;
+    request.names = args.names;
+    request.certificate_key = certificate_key.key.get();
+    request.solver = challenge.solver.get();
+    request.timeout = std::chrono::seconds(args.timeout_seconds);
+    request.order_options.profile = optional_if_set(args.profile);
+    auto issued = acme::issue_certificate(session, request);
 
     auto chain = choose_chain(session, issued, args.preferred_chain);
     auto leaf = parse_pem_certificate(chain.front());
@@ -204,6 +212,8 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
     args->eab.add_to(*issue);
     issue->add_option("--preferred-chain", args->preferred_chain,
                       "issuer CN of the chain's top certificate to prefer among the CA's chains");
+    issue->add_option("--profile", args->profile,
+                      "certificate profile to ask for, one the CA's directory offers");
     issue->add_flag("--json", args->json, "print the result as one JSON object on stdout");
     issue->add_option("--timeout", args->timeout_seconds,
                       "seconds to wait for validation and issuance (default 300)");

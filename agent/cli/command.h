@@ -25,5 +25,10 @@ void add_account_commands(CLI::App& app, GlobalOptions& global, Commands& comman
 void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands);
 void add_revoke_command(CLI::App& app, GlobalOptions& global, Commands& commands);
 void add_key_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
+void add_order_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
+void add_config_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
+void add_renew_command(CLI::App& app, GlobalOptions& global, Commands& commands);
+void add_status_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
+void add_snippet_command(CLI::App& app, GlobalOptions& global, Commands& commands);
 
 }  // namespace hwacme::cli

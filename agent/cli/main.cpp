@@ -48,6 +48,11 @@ int main(int argc, char** argv) {
     hwacme::cli::add_issue_command(app, global, commands);
     hwacme::cli::add_revoke_command(app, global, commands);
     hwacme::cli::add_key_commands(app, global, commands);
+    hwacme::cli::add_order_commands(app, global, commands);
+    hwacme::cli::add_config_commands(app, global, commands);
+    hwacme::cli::add_renew_command(app, global, commands);
+    hwacme::cli::add_status_commands(app, global, commands);
+    hwacme::cli::add_snippet_command(app, global, commands);
 
     try {
         app.parse(argc, argv);

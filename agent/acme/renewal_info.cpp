@@ -1,0 +1,1 @@
+#include "agent/acme/renewal_info.h"

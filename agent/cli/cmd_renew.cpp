@@ -1,0 +1,7 @@
+#include "agent/cli/command.h"
+
+namespace hwacme::cli {
+
+void add_renew_command(CLI::App&, GlobalOptions&, Commands&) {}
+
+}  // namespace hwacme::cli

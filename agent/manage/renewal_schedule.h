@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "agent/manage/certificate_state.h"
+
+namespace hwacme::manage {
+
+/// RFC 9773 §4.2 suggestedWindow, as fetched for the installed certificate.
+struct SuggestedWindow {
+    TimePoint start;
+    TimePoint end;
+};
+
+/// When to renew a certificate valid from `not_before` to `not_after`:
+/// - with an ARI window: a uniformly random time inside it (RFC 9773 §4.2);
+/// - else with `renew_before`: not_after - renew_before, minus a random jitter of up to 1/10 of
+///   renew_before (so a fleet does not renew in the same second);
+/// - else when one third of the lifetime remains, minus up to 1/30 of the lifetime of jitter.
+TimePoint choose_renewal_time(TimePoint not_before, TimePoint not_after,
+                              const std::optional<std::chrono::seconds>& renew_before,
+                              const std::optional<SuggestedWindow>& ari_window,
+                              std::mt19937_64& random);
+
+/// Why a certificate is or is not renewed now, for `renew` and `status`.
+struct RenewalDecision {
+    bool due = false;
+    std::optional<TimePoint> renew_at;  ///< unset when there is no certificate yet
+    std::string reason;  ///< "not issued yet", "forced", "renewal in progress", "ARI window", …
+};
+
+RenewalDecision decide_renewal(const CertificateState& state, TimePoint now, bool force);
+
+/// The key URI of a rotation: `key_template` with "{generation}" replaced by `generation`.
+/// Error{InvalidArgument} when the template has no "{generation}".
+std::string key_uri_for_generation(const std::string& key_template, unsigned generation);
+
+}  // namespace hwacme::manage

@@ -1,0 +1,1 @@
+# Installation rules (cmake --install): the executable, systemd units, example hooks.
