@@ -146,13 +146,23 @@ Pin::~Pin() {
     OPENSSL_cleanse(value_.data(), value_.size());
 }
 
+namespace {
+
+std::unique_ptr<Pin> read_pin_file(const std::filesystem::path& path) {
+    std::string text = read_file(path);
+    auto pin = std::make_unique<Pin>(text);
+    OPENSSL_cleanse(text.data(), text.size());
+    return pin;
+}
+
+}  // namespace
+
 std::unique_ptr<Pin> read_pin(const Pkcs11Uri& uri) {
-    if (uri.pin_source) {
-        std::string text = read_file(pin_file_path(*uri.pin_source));
-        auto pin = std::make_unique<Pin>(text);
-        OPENSSL_cleanse(text.data(), text.size());
-        return pin;
-    }
+    if (uri.pin_source) return read_pin_file(pin_file_path(*uri.pin_source));
+    // A file named by the environment suits systemd credentials (LoadCredential= and
+    // HWACME_PKCS11_PIN_FILE=%d/NAME): the PIN never sits in the unit or the config.
+    if (const char* file = std::getenv("HWACME_PKCS11_PIN_FILE"); file && *file)
+        return read_pin_file(file);
     if (const char* env = std::getenv("HWACME_PKCS11_PIN")) return std::make_unique<Pin>(env);
     return nullptr;
 }

@@ -67,8 +67,8 @@ private:
     std::string value_;
 };
 
-/// Reads the PIN from the URI's pin-source file, else from the environment variable
-/// HWACME_PKCS11_PIN; nullptr when neither is set.
+/// Reads the PIN from the URI's pin-source file, else from the file HWACME_PKCS11_PIN_FILE
+/// names, else from the environment variable HWACME_PKCS11_PIN; nullptr when none is set.
 /// Error{NotFound}/Error{Io} when the pin-source file cannot be read (the path is named, the
 /// content never).
 std::unique_ptr<Pin> read_pin(const Pkcs11Uri& uri);

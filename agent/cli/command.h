@@ -30,5 +30,6 @@ void add_config_commands(CLI::App& app, GlobalOptions& global, Commands& command
 void add_renew_command(CLI::App& app, GlobalOptions& global, Commands& commands);
 void add_status_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
 void add_snippet_command(CLI::App& app, GlobalOptions& global, Commands& commands);
+void add_renewal_info_command(CLI::App& app, GlobalOptions& global, Commands& commands);
 
 }  // namespace hwacme::cli

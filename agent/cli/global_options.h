@@ -14,6 +14,7 @@ struct GlobalOptions {
     std::string ca_bundle;
     std::string state_dir;
     std::string tcti;
+    std::string config_path = "/etc/hwacme/hwacme.json";  ///< of managed certificates
     bool allow_extractable = false;
     bool verbose = false;
 

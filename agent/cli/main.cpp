@@ -23,6 +23,9 @@ void add_global_options(CLI::App& app, hwacme::cli::GlobalOptions& global) {
                    "folder for account and order state (default /var/lib/hwacme for root, "
                    "~/.local/state/hwacme otherwise)")
         ->envname("HWACME_STATE_DIR");
+    app.add_option("--config", global.config_path,
+                   "configuration of managed certificates (default /etc/hwacme/hwacme.json)")
+        ->envname("HWACME_CONFIG");
     app.add_option("--tcti", global.tcti, "TPM TCTI (default device:/dev/tpmrm0)")
         ->envname("HWACME_TCTI");
     app.add_flag("--allow-extractable", global.allow_extractable,
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
     hwacme::cli::add_renew_command(app, global, commands);
     hwacme::cli::add_status_commands(app, global, commands);
     hwacme::cli::add_snippet_command(app, global, commands);
+    hwacme::cli::add_renewal_info_command(app, global, commands);
 
     try {
         app.parse(argc, argv);
