@@ -1,6 +1,8 @@
 #include "agent/acme/client.h"
 
 #include <boost/json.hpp>
+#include <ctime>
+#include <thread>
 
 #include "agent/jose/jws.h"
 #include "common/error.h"
@@ -12,15 +14,62 @@ namespace {
 // Pebble rejects 5% of valid nonces by default; five fresh tries make a spurious failure
 // vanishingly rare while a CA that rejects every nonce still fails fast.
 constexpr int kBadNonceRetries = 5;
+// A Retry-After of 0 still counts as a second of the budget, so a CA that keeps answering
+// "retry now" cannot hold a request in a loop.
+constexpr std::chrono::seconds kMinCountedWait{1};
+
+std::string rfc3339_utc(std::chrono::system_clock::time_point time) {
+    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    std::tm fields{};
+    gmtime_r(&seconds, &fields);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &fields);
+    return text;
+}
+
+std::string retry_after_text(std::chrono::seconds delay) {
+    return "retry after " + rfc3339_utc(std::chrono::system_clock::now() + delay) + " (" +
+           std::to_string(delay.count()) + " s)";
+}
+
+/// Why the CA asks to wait: its rateLimited problem, or an unavailable (503) service.
+std::optional<std::string> wait_cause(const http::Response& response) {
+    if (auto problem = problem_of(response); problem && problem->is("rateLimited"))
+        return problem->describe();
+    if (response.status == 503) return "the CA is unavailable (HTTP 503)";
+    return std::nullopt;
+}
 
 }  // namespace
 
-Client::Client(http::Client& http, std::string directory_url)
-    : http_(http), directory_url_(std::move(directory_url)) {}
+Client::Client(http::Client& http, std::string directory_url, std::chrono::seconds max_wait)
+    : http_(http), directory_url_(std::move(directory_url)), max_wait_(max_wait) {}
+
+bool Client::wait_out(const http::Response& response, const std::string& url,
+                      std::chrono::seconds& waited) const {
+    if (response.status < 400) return false;
+    auto cause = wait_cause(response);
+    if (!cause) return false;
+    auto delay = http::parse_retry_after(response.header("retry-after").value_or(""));
+    if (!delay) return false;
+    if (waited + std::max(*delay, kMinCountedWait) > max_wait_)
+        throw Error(Errc::Protocol,
+                    url + ": " + *cause + ": " + retry_after_text(*delay) +
+                        (waited.count() > 0
+                             ? ", after waiting " + std::to_string(waited.count()) + " s already"
+                             : ""));
+    log::info(url + ": " + *cause + "; waiting " + std::to_string(delay->count()) +
+              " s as the CA asks");
+    std::this_thread::sleep_for(*delay);
+    waited += std::max(*delay, kMinCountedWait);
+    return true;
+}
 
 const Directory& Client::directory() {
     if (!directory_) {
+        std::chrono::seconds waited{0};
         auto response = http_.get(directory_url_);
+        while (wait_out(response, directory_url_, waited)) response = http_.get(directory_url_);
         if (response.status != 200)
             throw Error(Errc::Protocol, "the ACME directory URL " + directory_url_ +
                                             " answered HTTP " + std::to_string(response.status));
@@ -31,7 +80,10 @@ const Directory& Client::directory() {
 
 std::string Client::take_nonce() {
     if (nonce_) return std::exchange(nonce_, std::nullopt).value();
-    auto response = http_.head(directory().new_nonce);
+    const auto& url = directory().new_nonce;
+    std::chrono::seconds waited{0};
+    auto response = http_.head(url);
+    while (wait_out(response, url, waited)) response = http_.head(url);
     remember_nonce(response);
     if (!nonce_)
         throw Error(Errc::Protocol, "the CA's newNonce (" + directory().new_nonce +
@@ -46,19 +98,30 @@ void Client::remember_nonce(const http::Response& response) {
 
 http::Response Client::post(const std::string& url, std::string_view payload,
                             const keystore::Key& key, const std::optional<std::string>& kid) {
-    for (int attempt = 0;; ++attempt) {
+    int bad_nonces = 0;
+    std::chrono::seconds waited{0};
+    for (;;) {
         std::string body = jose::sign_acme_request(key, payload, url, take_nonce(), kid);
         auto response = http_.post(url, body, "application/jose+json");
         remember_nonce(response);
-        if (response.status < 400 || attempt >= kBadNonceRetries) return response;
+        if (response.status < 400) return response;
         auto problem = problem_of(response);
-        if (!problem || !problem->is("badNonce")) return response;
-        log::debug("CA rejected the nonce for " + url + "; retrying with the fresh one");
+        if (problem && problem->is("badNonce")) {
+            if (bad_nonces++ >= kBadNonceRetries) return response;
+            log::debug("CA rejected the nonce for " + url + "; retrying with the fresh one");
+            continue;
+        }
+        if (!wait_out(response, url, waited)) return response;
     }
 }
 
 std::optional<Problem> problem_of(const http::Response& response) {
-    return parse_problem(response.header("content-type").value_or(""), response.body);
+    auto problem = parse_problem(response.header("content-type").value_or(""), response.body);
+    if (problem) {
+        auto terms = response.links("terms-of-service");
+        if (!terms.empty()) problem->terms_of_service = terms.front();
+    }
+    return problem;
 }
 
 void require_success(const http::Response& response, std::string_view what) {
@@ -70,7 +133,7 @@ void require_success(const http::Response& response, std::string_view what) {
         message +=
             "HTTP " + std::to_string(response.status) + " " + log::printable(response.body, 200);
     if (auto retry = http::parse_retry_after(response.header("retry-after").value_or("")))
-        message += " (retry after " + std::to_string(retry->count()) + " s)";
+        message += "; " + retry_after_text(*retry);
     throw Error(Errc::Protocol, message);
 }
 

@@ -1,7 +1,9 @@
 #include "agent/acme/issuance.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
+#include <tuple>
 
 #include "agent/acme/challenge_solver.h"
 #include "agent/acme/order.h"
@@ -97,33 +99,86 @@ Order finalize_when_ready(AccountSession& session, const Order& order, ByteView 
     throw Error(Errc::Protocol, "the CA keeps answering orderNotReady for " + order.url);
 }
 
-}  // namespace
-
-IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request) {
+/// The identifiers of a request, checked for what the CA would refuse anyway.
+std::vector<Identifier> requested_identifiers(const IssuanceRequest& request) {
     if (request.names.empty()) throw Error(Errc::InvalidArgument, "no names to certify");
     if (!request.certificate_key || !request.solver)
         throw Error(Errc::InvalidArgument, "issuance needs a certificate key and a solver");
-    ChallengeSolver& solver = *request.solver;
     std::vector<Identifier> identifiers;
     for (const auto& name : request.names) {
         identifiers.push_back(identifier_for(name));
         // RFC 8555 §7.1.3: the CA offers only dns-01 for a wildcard; say so before ordering.
-        if (name.starts_with("*.") && solver.type() != "dns-01")
+        if (name.starts_with("*.") && request.solver->type() != "dns-01")
             throw Error(Errc::InvalidArgument,
                         "the wildcard name " + name + " can only be validated with dns-01");
     }
-    if (const auto& profile = request.order_options.profile) {
-        const auto& offered = session.acme().directory().profiles;
-        if (std::find(offered.begin(), offered.end(), *profile) == offered.end())
-            throw Error(Errc::Unsupported,
-                        "the CA does not offer the profile '" + *profile + "'" +
-                            (offered.empty() ? " (its directory lists no profiles)"
-                                             : " (it offers: " + join(offered, ", ") + ")"));
-    }
-    Order order = new_order(session, identifiers, request.order_options);
-    log::info("order " + order.url + " is " + order.status);
-    if (request.on_order) request.on_order(order);
+    return identifiers;
+}
 
+void require_offered_profile(AccountSession& session, const std::optional<std::string>& profile) {
+    if (!profile) return;
+    const auto& offered = session.acme().directory().profiles;
+    if (std::find(offered.begin(), offered.end(), *profile) == offered.end())
+        throw Error(Errc::Unsupported,
+                    "the CA does not offer the profile '" + *profile + "'" +
+                        (offered.empty() ? " (its directory lists no profiles)"
+                                         : " (it offers: " + join(offered, ", ") + ")"));
+}
+
+/// Identifiers as a set: order and DNS case do not matter (RFC 4343).
+std::vector<Identifier> as_set(std::vector<Identifier> identifiers) {
+    for (auto& id : identifiers)
+        std::transform(id.value.begin(), id.value.end(), id.value.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+    auto by_type_value = [](const Identifier& a, const Identifier& b) {
+        return std::tie(a.type, a.value) < std::tie(b.type, b.value);
+    };
+    std::sort(identifiers.begin(), identifiers.end(), by_type_value);
+    identifiers.erase(std::unique(identifiers.begin(), identifiers.end()), identifiers.end());
+    return identifiers;
+}
+
+/// Why `order` cannot be carried on with for `identifiers`; nullopt when it can.
+/// Every order status but invalid (RFC 8555 §7.1.6) can still lead to the certificate.
+std::optional<std::string> why_not_resumable(const Order& order,
+                                             const std::vector<Identifier>& identifiers) {
+    static const std::vector<std::string> resumable{"pending", "ready", "processing", "valid"};
+    if (std::find(resumable.begin(), resumable.end(), order.status) == resumable.end())
+        return "it is " + log::printable(order.status);
+    if (as_set(order.identifiers) != as_set(identifiers)) {
+        std::vector<std::string> names;
+        for (const auto& id : order.identifiers) names.push_back(describe(id));
+        return "it names other identifiers (" + log::printable(join(names, ", ")) + ")";
+    }
+    return std::nullopt;
+}
+
+/// The earlier order to carry on with, or nullopt (said why) when a new one must be made.
+std::optional<Order> resumable_order(AccountSession& session, const std::string& url,
+                                     const std::vector<Identifier>& identifiers) {
+    Order order;
+    try {
+        order = fetch_order(session, url);
+    } catch (const Error& e) {
+        // The CA forgot it or never had it for this account: a new order is the way forward.
+        if (e.code() != Errc::Protocol) throw;
+        std::string why = e.what();
+        while (!why.empty() && why.back() == ' ') why.pop_back();
+        log::info("not resuming order " + url + ": " + why + "; making a new order");
+        return std::nullopt;
+    }
+    if (auto why = why_not_resumable(order, identifiers)) {
+        log::info("not resuming order " + url + ": " + *why + "; making a new order");
+        return std::nullopt;
+    }
+    log::info("resuming order " + url + " (" + log::printable(order.status) + ")");
+    return order;
+}
+
+/// Answers the pending authorizations of a pending order with the solver's challenge and
+/// returns the order once the CA says it is ready (RFC 8555 §7.5.1).
+Order authorize(AccountSession& session, Order order, ChallengeSolver& solver,
+                std::chrono::milliseconds timeout) {
     auto account_key = session.key().public_key();
     PresentedChallenges presented(solver);
     std::vector<std::pair<Identifier, Challenge>> to_answer;
@@ -147,6 +202,8 @@ IssuedCertificate issue_certificate(AccountSession& session, const IssuanceReque
     if (!to_answer.empty()) solver.ready();
     bool all_valid = true;
     for (const auto& [identifier, challenge] : to_answer) {
+        // A challenge answered before an interruption is already processing: answering it
+        // again is not needed, but what it validates must be served again.
         std::string status = challenge.status;
         if (status == "pending") status = answer_challenge(session, challenge.url).status;
         if (status == "invalid") throw_validation_failure(session, fetch_order(session, order.url));
@@ -157,13 +214,31 @@ IssuedCertificate issue_certificate(AccountSession& session, const IssuanceReque
     // when all are valid, invalid when one fails); per-authorization polls cost a request each.
     order.status = "pending";
     if (!all_valid)
-        order = wait_for_order(session, std::move(order), "ready", request.timeout);
+        order = wait_for_order(session, std::move(order), "ready", timeout);
     else
         order.status = "ready";
     for (const auto& id : order.identifiers) log::info("validated " + describe(id));
+    return order;
+}
 
-    Bytes csr = jose::build_csr(*request.certificate_key, request.names);
-    order = finalize_when_ready(session, order, csr, request.timeout);
+}  // namespace
+
+IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request) {
+    auto identifiers = requested_identifiers(request);
+    require_offered_profile(session, request.order_options.profile);
+    std::optional<Order> resumed;
+    if (request.resume_order_url)
+        resumed = resumable_order(session, *request.resume_order_url, identifiers);
+    Order order = resumed ? *resumed : new_order(session, identifiers, request.order_options);
+    if (!resumed) log::info("order " + order.url + " is " + order.status);
+    if (request.on_order) request.on_order(order);
+
+    if (order.status == "pending")
+        order = authorize(session, std::move(order), *request.solver, request.timeout);
+    if (order.status == "ready") {
+        Bytes csr = jose::build_csr(*request.certificate_key, request.names);
+        order = finalize_when_ready(session, order, csr, request.timeout);
+    }
     order = wait_for_order(session, std::move(order), "valid", request.timeout);
     if (order.status != "valid" || !order.certificate)
         throw Error(Errc::Protocol,

@@ -38,10 +38,11 @@ struct IssuedCertificate {
     std::vector<std::string> alternate_chain_urls;
 };
 
-/// Runs one order to its certificate (RFC 8555 §7.4): newOrder, each pending authorization's
-/// challenge of the solver's type presented (all at once), the CA told, the order polled, CSR
-/// signed by the certificate key, finalize, poll, download. Authorizations already valid are
-/// skipped. What was presented is withdrawn whatever happens. Wildcard names need dns-01.
+/// Runs one order to its certificate (RFC 8555 §7.4): newOrder (or the resumed order, carried on
+/// from its status), each pending authorization's challenge of the solver's type presented (all
+/// at once), the CA told, the order polled, CSR signed by the certificate key, finalize, poll,
+/// download. Authorizations already valid are skipped. What was presented is withdrawn whatever
+/// happens. Wildcard names need dns-01.
 IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request);
 
 }  // namespace hwacme::acme

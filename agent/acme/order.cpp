@@ -104,6 +104,11 @@ Authorization fetch_authorization(AccountSession& session, const std::string& ur
     return authz;
 }
 
+Authorization deactivate_authorization(AccountSession& session, const std::string& url) {
+    auto response = session.post(url, R"({"status":"deactivated"})");
+    return Authorization::parse(json_body(response, "authorization deactivation"), url);
+}
+
 Challenge answer_challenge(AccountSession& session, const std::string& url) {
     auto body = json_body(session.post(url, "{}"), "challenge response");
     return {string_member(body, "type"), url, string_member(body, "token"),

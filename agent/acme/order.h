@@ -67,6 +67,9 @@ Order new_order(AccountSession& session, const std::vector<Identifier>& identifi
                 const NewOrderOptions& options = {});
 Order fetch_order(AccountSession& session, const std::string& url);
 Authorization fetch_authorization(AccountSession& session, const std::string& url);
+/// Deactivates an authorization (§7.5.2): POST {"status":"deactivated"}. The CA answers with the
+/// authorization as it now is; Error{Protocol} when it refuses.
+Authorization deactivate_authorization(AccountSession& session, const std::string& url);
 /// Tells the CA the challenge is ready to be validated (§7.5.1): POST {}.
 Challenge answer_challenge(AccountSession& session, const std::string& url);
 /// Sends the CSR (DER) to the order's finalize URL (§7.4). nullopt when the CA answers

@@ -11,34 +11,38 @@ namespace {
 
 constexpr std::string_view kAcmeErrorPrefix = "urn:ietf:params:acme:error:";
 
-// RFC 8555 §6.7 table, plus the types RFC 8555 errata, RFC 8738/8737 and ARI use.
+// RFC 8555 §6.7's table, RFC 9773's alreadyReplaced and draft-aaron-acme-profiles'
+// invalidProfile; each says what went wrong and, where the operator can act, how.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 26> kExplanations{{
-    {"accountDoesNotExist", "no account exists for this key"},
-    {"alreadyReplaced", "this certificate was already replaced by another order"},
+    {"accountDoesNotExist",
+     "the CA has no account for this key; register one with 'hwacme account register'"},
+    {"alreadyReplaced",
+     "the certificate named in 'replaces' was already replaced by another order"},
     {"alreadyRevoked", "the certificate is already revoked"},
     {"badCSR", "the CA rejected the certificate signing request"},
     {"badNonce", "the CA rejected the anti-replay nonce"},
-    {"badPublicKey", "the CA does not accept this key"},
+    {"badPublicKey", "the CA does not accept this key type or size"},
     {"badRevocationReason", "the CA does not accept this revocation reason"},
     {"badSignatureAlgorithm", "the CA does not accept this signature algorithm"},
     {"caa", "a CAA DNS record forbids this CA from issuing for the name"},
     {"compound", "several errors; see the sub-problems"},
-    {"connection", "the CA could not connect to the validation target"},
-    {"dns", "the CA's DNS query for the name failed"},
-    {"externalAccountRequired", "the CA requires an external account binding (EAB)"},
-    {"incorrectResponse", "the CA got a wrong challenge response"},
-    {"invalidContact", "the CA rejects a contact URL"},
-    {"invalidProfile", "the CA does not offer the requested profile"},
+    {"connection", "the CA could not connect to the server answering the challenge"},
+    {"dns", "the CA's DNS lookup for the name failed"},
+    {"externalAccountRequired",
+     "the CA requires an external account binding: pass --eab-kid and --eab-hmac-key-file"},
+    {"incorrectResponse", "the challenge response the CA fetched was wrong"},
+    {"invalidContact", "the CA rejects a contact address"},
+    {"invalidProfile", "the CA does not offer the requested certificate profile"},
     {"malformed", "the CA could not parse the request"},
     {"orderNotReady", "the order is not ready for finalization"},
-    {"rateLimited", "a CA rate limit was hit"},
+    {"rateLimited", "a CA rate limit was hit; wait before trying again"},
     {"rejectedIdentifier", "the CA will not issue for this identifier"},
-    {"serverInternal", "the CA had an internal error"},
-    {"tls", "the CA had a TLS error during validation"},
+    {"serverInternal", "the CA had an internal error; try again later"},
+    {"tls", "the CA had a TLS error while validating"},
     {"unauthorized", "the account is not authorized for this"},
     {"unsupportedContact", "the CA does not support this contact URL scheme"},
     {"unsupportedIdentifier", "the CA does not support this identifier type"},
-    {"userActionRequired", "the operator must visit the CA's instance URL (e.g. new terms)"},
+    {"userActionRequired", "the CA needs the operator to act first, e.g. accept new terms"},
 }};
 
 std::string string_member(const boost::json::object& obj, std::string_view key) {
@@ -73,7 +77,14 @@ std::string Problem::describe() const {
     std::string line = log::printable(name(), 80);
     if (auto why = explain_problem(name()); !why.empty()) line += " (" + std::string(why) + ")";
     if (!detail.empty()) line += ": " + log::printable(detail);
-    if (!instance.empty()) line += " [see " + log::printable(instance, 200) + "]";
+    // RFC 8555 §7.3.3: the new terms come as a Link header, the instructions as `instance`.
+    std::string_view terms = terms_of_service;
+    if (is("userActionRequired")) {
+        if (terms.empty()) terms = instance;
+        if (!terms.empty()) line += "; accept the terms at " + log::printable(terms, 200);
+    }
+    if (!instance.empty() && instance != terms)
+        line += " [see " + log::printable(instance, 200) + "]";
     for (const auto& sub : subproblems) {
         line += "; " + log::printable(sub.identifier, 100) + ": " + log::printable(sub.name(), 80);
         if (!sub.detail.empty()) line += ": " + log::printable(sub.detail);

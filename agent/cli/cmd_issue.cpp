@@ -6,11 +6,13 @@
 #include "agent/acme/http01_solver.h"
 #include "agent/acme/issuance.h"
 #include "agent/acme/order.h"
+#include "agent/acme/renewal_info.h"
 #include "agent/acme/tls_alpn01_solver.h"
 #include "agent/cli/acme_context.h"
 #include "agent/cli/certificate_files.h"
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
+#include "agent/cli/order_state.h"
 #include "agent/http/http01_responder.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -39,6 +41,7 @@ struct IssueArgs {
     bool json = false;
     std::string preferred_chain;
     std::string profile;
+    std::string replaces;  ///< PEM file of the certificate this issuance renews
     EabOptions eab;
 };
 
@@ -126,6 +129,51 @@ std::vector<std::string> choose_chain(acme::AccountSession& session,
     return chain;
 }
 
+/// The ARI identifier of the certificate in `pem_file` for newOrder's `replaces` (RFC 9773 §5),
+/// or nullopt when none is asked or the CA offers no renewalInfo and would not understand it.
+std::optional<std::string> replaces_id(acme::Client& acme, const std::string& pem_file) {
+    if (pem_file.empty()) return std::nullopt;
+    auto certificate = load_certificate_file(pem_file);
+    if (!acme.directory().renewal_info) {
+        log::info("the CA offers no renewalInfo (ARI): --replaces " + pem_file + " is skipped");
+        return std::nullopt;
+    }
+    return acme::ari_certificate_id(certificate.get());
+}
+
+/// Keeps the order of this issuance in the state folder while it is under way, so that a rerun
+/// after a crash, a Ctrl-C or a failed validation resumes it instead of ordering again.
+class InFlightOrder {
+public:
+    InFlightOrder(const GlobalOptions& global, const std::vector<std::string>& names,
+                  const std::string& key_uri)
+        : state_dir_(global.state_path()),
+          record_{global.server, name_set(names), key_uri, {}, {}} {}
+
+    /// The order an earlier run of the same issuance left unfinished.
+    std::optional<std::string> saved_url() const {
+        auto saved =
+            load_saved_order(state_dir_, record_.directory_url, record_.names, record_.key_uri);
+        if (!saved) return std::nullopt;
+        return saved->order_url;
+    }
+    void save(const acme::Order& order) {
+        record_.order_url = order.url;
+        record_.saved_at =
+            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        save_order(state_dir_, record_);
+        log::debug(
+            "saved order " + order.url + " in " +
+            saved_order_path(state_dir_, record_.directory_url, record_.names, record_.key_uri)
+                .string());
+    }
+    void forget() { remove_saved_order(state_dir_, record_); }
+
+private:
+    std::filesystem::path state_dir_;
+    SavedOrder record_;
+};
+
 void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     AcmeContext context(global);
     auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
@@ -138,6 +186,7 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
                                              .eab = args.eab.load()});
     // Reach the CA before a key is generated for it: an unreachable CA must leave nothing behind.
     context.acme.directory();
+    auto replaces = replaces_id(context.acme, args.replaces);
     auto certificate_key = keystore::open_or_generate_key(context.registry, certificate_key_uri,
                                                           args.key_type, global.keystore_options());
     if (certificate_key.generated)
@@ -152,15 +201,23 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     request.solver = challenge.solver.get();
     request.timeout = std::chrono::seconds(args.timeout_seconds);
     request.order_options.profile = optional_if_set(args.profile);
+    request.order_options.replaces = replaces;
+    InFlightOrder in_flight(global, args.names, certificate_key->uri());
+    request.resume_order_url = in_flight.saved_url();
+    request.on_order = [&in_flight](const acme::Order& order) { in_flight.save(order); };
     auto issued = acme::issue_certificate(session, request);
 
     auto chain = choose_chain(session, issued, args.preferred_chain);
     auto leaf = parse_pem_certificate(chain.front());
-    if (!certifies_key(leaf.get(), certificate_key->public_key().get()))
+    if (!certifies_key(leaf.get(), certificate_key->public_key().get())) {
+        // Resuming this finished order would only fetch the same certificate again.
+        in_flight.forget();
         throw Error(Errc::Protocol, "the CA's certificate " + issued.certificate_url +
                                         " does not carry the public key of " +
                                         certificate_key->uri());
+    }
     auto files = write_certificate_files(args.out_dir, chain);
+    in_flight.forget();
     if (args.store_cert_in_token) {
         pkcs11::store_certificate(keystore::KeyUri::parse(certificate_key->uri()), leaf.get());
         log::info("stored the certificate in the token beside " + certificate_key->uri());
@@ -214,6 +271,9 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
                       "issuer CN of the chain's top certificate to prefer among the CA's chains");
     issue->add_option("--profile", args->profile,
                       "certificate profile to ask for, one the CA's directory offers");
+    issue->add_option("--replaces", args->replaces,
+                      "PEM file of the certificate this one renews, named to the CA when its "
+                      "directory offers renewalInfo (ARI, RFC 9773)");
     issue->add_flag("--json", args->json, "print the result as one JSON object on stdout");
     issue->add_option("--timeout", args->timeout_seconds,
                       "seconds to wait for validation and issuance (default 300)");

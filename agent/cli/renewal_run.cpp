@@ -1,1 +1,494 @@
-#include <string>
+#include "agent/cli/renewal_run.h"
+
+#include <openssl/asn1.h>
+#include <openssl/x509.h>
+
+#include <ctime>
+#include <random>
+#include <vector>
+
+#include "agent/acme/dns01_solver.h"
+#include "agent/acme/http01_solver.h"
+#include "agent/acme/issuance.h"
+#include "agent/acme/renewal_info.h"
+#include "agent/acme/tls_alpn01_solver.h"
+#include "agent/cli/certificate_files.h"
+#include "agent/cli/eab_options.h"
+#include "agent/http/http01_responder.h"
+#include "agent/http/tls_alpn01_responder.h"
+#include "agent/manage/certificate_state.h"
+#include "agent/manage/deploy_hook.h"
+#include "agent/manage/release.h"
+#include "agent/manage/renewal_schedule.h"
+#include "agent/manage/rfc3339.h"
+#include "common/error.h"
+#include "common/log.h"
+
+namespace hwacme::cli {
+namespace {
+
+using manage::TimePoint;
+
+TimePoint now_seconds() {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+TimePoint time_point_of(const ASN1_TIME* time) {
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(time, &tm) != 1)
+        throw Error(Errc::Protocol, "the CA's certificate has an unreadable validity time");
+    return TimePoint(std::chrono::seconds(::timegm(&tm)));
+}
+
+std::mt19937_64& random_engine() {
+    static std::mt19937_64 engine(std::random_device{}());
+    return engine;
+}
+
+/// The RFC 9773 identifier of a certificate; empty for one without an authority key id, which
+/// then is renewed on its own schedule.
+std::string ari_id_of(X509* leaf) {
+    try {
+        return acme::ari_certificate_id(leaf);
+    } catch (const Error& e) {
+        log::debug(std::string("no ARI identifier: ") + e.what());
+        return {};
+    }
+}
+
+/// The solver of a certificate's challenge type and the server it answers through, if any.
+/// The same as `issue` sets up from its options (cmd_issue.cpp), here from the configuration.
+struct ChallengeSetup {
+    std::unique_ptr<http::Http01Responder> http01;
+    std::unique_ptr<http::TlsAlpn01Responder> tls_alpn01;
+    std::unique_ptr<acme::ChallengeSolver> solver;
+};
+
+ChallengeSetup set_up_challenge(const config::ChallengeConfig& challenge) {
+    ChallengeSetup setup;
+    if (challenge.type == "dns-01") {
+        if (challenge.dns_hook.empty())
+            throw Error(Errc::InvalidArgument, "challenge dns-01 needs a dns_hook");
+        setup.solver = std::make_unique<acme::Dns01HookSolver>(challenge.dns_hook,
+                                                               challenge.dns_propagation_wait);
+    } else if (challenge.type == "tls-alpn-01") {
+        setup.tls_alpn01 =
+            http::make_tls_alpn01_responder(challenge.listen_address, challenge.tls_port);
+        setup.solver = std::make_unique<acme::TlsAlpn01Solver>(*setup.tls_alpn01);
+    } else {
+        setup.http01 =
+            challenge.webroot.empty()
+                ? http::make_standalone_http01(challenge.listen_address, challenge.http_port)
+                : http::make_webroot_http01(challenge.webroot);
+        setup.solver = std::make_unique<acme::Http01Solver>(*setup.http01);
+    }
+    return setup;
+}
+
+/// The chain up to `preferred_issuer` among the default and the alternates (RFC 8555 §7.4.2);
+/// the default when none matches or none is asked for. As `issue` chooses (cmd_issue.cpp).
+std::vector<std::string> choose_chain(acme::AccountSession& session,
+                                      const acme::IssuedCertificate& issued,
+                                      const std::string& preferred_issuer) {
+    auto chain = split_pem_chain(issued.fullchain_pem);
+    auto top_issuer = [](const std::vector<std::string>& pems) {
+        return issuer_common_name(parse_pem_certificate(pems.back()).get());
+    };
+    if (preferred_issuer.empty() || top_issuer(chain) == preferred_issuer) return chain;
+    for (const auto& url : issued.alternate_chain_urls) {
+        auto alternate = split_pem_chain(acme::download_certificate(session, url).pem);
+        if (top_issuer(alternate) == preferred_issuer) return alternate;
+    }
+    log::info("no chain reaches " + preferred_issuer + "; keeping the default chain");
+    return chain;
+}
+
+/// One certificate's pass of a run: its state is loaded once, changed step by step and saved
+/// after every step that a rerun after a crash must know about.
+class CertificateRenewal {
+public:
+    CertificateRenewal(CaSession& ca, const config::CertificateConfig& certificate,
+                       std::filesystem::path state_dir, const RenewalSettings& settings)
+        : ca_(ca),
+          cert_(certificate),
+          state_dir_(std::move(state_dir)),
+          settings_(settings),
+          state_(manage::load_certificate_state(state_dir_, cert_.name)) {}
+
+    std::string run();
+    /// Remembers why the run failed; a failure to save that is only logged, since it must not
+    /// hide the failure itself.
+    void record_failure(const std::string& message) noexcept;
+
+private:
+    void save(const manage::CertificateState& state) {
+        manage::save_certificate_state(state_dir_, cert_.name, state);
+    }
+    void save() { save(state_); }
+    void progress(const std::string& message) const { log::info(cert_.name + ": " + message); }
+
+    void refresh_ari_window(TimePoint now);
+    std::optional<manage::SuggestedWindow> fetch_window(const std::string& ari_id,
+                                                        manage::CertificateState& state,
+                                                        TimePoint now);
+    std::string renew(TimePoint now);
+    manage::PendingRenewal begin_renewal(TimePoint now);
+    acme::IssuedCertificate order(manage::PendingRenewal& pending, const keystore::Key& key);
+    std::string install(const manage::PendingRenewal& pending, const keystore::Key& key,
+                        const acme::IssuedCertificate& issued);
+    std::string record_installed(const manage::InstalledCertificate& installed);
+    std::optional<manage::SuggestedWindow> window_of_new(const std::string& ari_id,
+                                                         manage::CertificateState& state,
+                                                         TimePoint now);
+    void deploy();
+    void destroy_expired_keys(TimePoint now);
+    void destroy_key(const std::string& uri);
+    bool in_use(const std::string& key_uri) const {
+        return (state_.current && state_.current->key_uri == key_uri) ||
+               (state_.pending && state_.pending->key_uri == key_uri);
+    }
+
+    CaSession& ca_;
+    const config::CertificateConfig& cert_;
+    std::filesystem::path state_dir_;
+    const RenewalSettings& settings_;
+    manage::CertificateState state_;
+};
+
+std::string CertificateRenewal::run() {
+    TimePoint now = now_seconds();
+    if (!settings_.force && !settings_.dry_run && !state_.pending) refresh_ari_window(now);
+    auto decision = manage::decide_renewal(state_, now, settings_.force || settings_.dry_run);
+    std::string summary;
+    if (decision.due) {
+        progress("renewing (" + decision.reason + ")");
+        summary = renew(now);
+    } else {
+        summary = cert_.name + ": not due (" + decision.reason + ")";
+        if (state_.deploy_pending) summary += "; deploy hook rerun";
+    }
+    // The grace step runs whatever the hook did: a hook failing for days must not keep keys
+    // past their destroy time.
+    std::optional<Error> deploy_failure;
+    try {
+        deploy();
+    } catch (const Error& e) {
+        deploy_failure = e;
+    }
+    if (!settings_.dry_run) destroy_expired_keys(now_seconds());
+    if (deploy_failure) throw *deploy_failure;
+    if (!state_.last_error.empty()) {
+        state_.last_error.clear();
+        save();
+    }
+    return summary;
+}
+
+void CertificateRenewal::record_failure(const std::string& message) noexcept {
+    try {
+        state_.last_error = message;
+        save();
+    } catch (const std::exception& e) {
+        log::error(cert_.name + ": cannot save its last error: " + e.what());
+    }
+}
+
+/// RFC 9773 §4.3: asks the CA for its suggested window again once the last answer's
+/// Retry-After has passed, and moves renew_at into the window when it lies outside.
+void CertificateRenewal::refresh_ari_window(TimePoint now) {
+    if (!state_.current || state_.current->ari_id.empty()) return;
+    if (state_.ari_checked_until && now < *state_.ari_checked_until) return;
+    try {
+        if (!ca_.offers_renewal_info()) return;
+        manage::CertificateState next = state_;
+        auto window = fetch_window(state_.current->ari_id, next, now);
+        if (!window) return;
+        bool inside =
+            next.renew_at && *next.renew_at >= window->start && *next.renew_at <= window->end;
+        if (!inside)
+            next.renew_at =
+                manage::choose_renewal_time(state_.current->not_before, state_.current->not_after,
+                                            cert_.renew_before, window, random_engine());
+        save(next);
+        state_ = std::move(next);
+    } catch (const Error& e) {
+        log::warning(cert_.name + ": keeping the renewal time; renewalInfo failed: " + e.what());
+    }
+}
+
+std::optional<manage::SuggestedWindow> CertificateRenewal::fetch_window(
+    const std::string& ari_id, manage::CertificateState& state, TimePoint now) {
+    auto info = acme::fetch_renewal_info(ca_.context().acme, ari_id);
+    if (!info) return std::nullopt;
+    state.ari_checked_until = now + info->retry_after;
+    return manage::SuggestedWindow{info->window_start, info->window_end};
+}
+
+std::string CertificateRenewal::renew(TimePoint now) {
+    ca_.account();  // reach the CA and its account before a key is made for it
+    manage::PendingRenewal pending = state_.pending ? *state_.pending : begin_renewal(now);
+    const auto& context = ca_.context();
+    auto key =
+        keystore::open_or_generate_key(context.registry, keystore::KeyUri::parse(pending.key_uri),
+                                       cert_.key_type, context.global.keystore_options());
+    progress(std::string(key.generated ? "generated" : "using") + " key " + pending.key_uri);
+    // A rehearsal leaves no key behind that it made itself.
+    bool dispose =
+        settings_.dry_run && key.generated && cert_.key_policy == config::KeyPolicy::Rotate;
+    auto dispose_key = [&]() noexcept {
+        if (!dispose) return;
+        key.key.reset();
+        try {
+            destroy_key(pending.key_uri);
+            progress("destroyed the dry run's key " + pending.key_uri);
+        } catch (const std::exception& e) {
+            log::error(cert_.name + ": cannot destroy the dry run's key " + pending.key_uri + ": " +
+                       e.what());
+        }
+    };
+    try {
+        auto issued = order(pending, *key);
+        std::string summary = install(pending, *key, issued);
+        dispose_key();
+        return summary;
+    } catch (...) {
+        dispose_key();
+        throw;
+    }
+}
+
+/// Names the key of the renewal and saves it before the key exists: a crash after the key was
+/// generated then leaves a key the state knows, and the rerun uses that very key.
+manage::PendingRenewal CertificateRenewal::begin_renewal(TimePoint now) {
+    manage::PendingRenewal pending;
+    pending.started = now;
+    if (cert_.key_policy == config::KeyPolicy::Rotate) {
+        pending.key_generation = state_.last_key_generation + 1;
+        pending.key_uri = manage::key_uri_for_generation(cert_.key_uri, pending.key_generation);
+        state_.last_key_generation = pending.key_generation;
+    } else {
+        pending.key_uri = cert_.key_uri;
+    }
+    state_.pending = pending;
+    save();
+    return pending;
+}
+
+acme::IssuedCertificate CertificateRenewal::order(manage::PendingRenewal& pending,
+                                                  const keystore::Key& key) {
+    ChallengeSetup challenge = set_up_challenge(cert_.challenge);
+    acme::IssuanceRequest request;
+    request.names = cert_.identifiers;
+    request.certificate_key = &key;
+    request.solver = challenge.solver.get();
+    request.timeout = settings_.timeout;
+    // RFC 9773 §5: tell the CA which certificate this one replaces, when it takes part in ARI.
+    if (!settings_.dry_run && state_.current && !state_.current->ari_id.empty() &&
+        ca_.offers_renewal_info())
+        request.order_options.replaces = state_.current->ari_id;
+    if (!cert_.profile.empty()) request.order_options.profile = cert_.profile;
+    request.resume_order_url = pending.order_url;
+    request.on_order = [this, &pending](const acme::Order& order) {
+        if (pending.order_url == order.url) return;
+        pending.order_url = order.url;
+        state_.pending = pending;
+        save();
+        progress("order " + order.url + " saved; waiting for validation");
+    };
+    if (pending.order_url) progress("resuming order " + *pending.order_url);
+    return acme::issue_certificate(ca_.account(), request);
+}
+
+/// Publishes the new certificate with its key (one rename makes the pair live), then records it.
+std::string CertificateRenewal::install(const manage::PendingRenewal& pending,
+                                        const keystore::Key& key,
+                                        const acme::IssuedCertificate& issued) {
+    auto chain = choose_chain(ca_.account(), issued, cert_.preferred_chain);
+    auto leaf = parse_pem_certificate(chain.front());
+    if (!certifies_key(leaf.get(), key.public_key().get()))
+        throw Error(Errc::Protocol, "the CA's certificate " + issued.certificate_url +
+                                        " does not carry the public key of " + pending.key_uri);
+    manage::InstalledCertificate installed{
+        .serial_hex = summarize(leaf.get()).serial_hex,
+        .key_uri = pending.key_uri,
+        .key_generation = pending.key_generation,
+        .not_before = time_point_of(X509_get0_notBefore(leaf.get())),
+        .not_after = time_point_of(X509_get0_notAfter(leaf.get())),
+        .ari_id = ari_id_of(leaf.get()),
+        .release_dir = {}};
+    auto release = manage::write_release(cert_.output_dir, installed.serial_hex, chain,
+                                         installed.key_uri, cert_.file_mode);
+    manage::activate_release(cert_.output_dir, release);
+    installed.release_dir = release.dir;
+    progress("installed serial " + installed.serial_hex + " in " + release.dir.string());
+
+    return record_installed(installed);
+}
+
+/// Saves the certificate just made live as current: the previous key retires into its grace
+/// period, the pending renewal is done, the deploy hook is owed, the next renewal is chosen.
+std::string CertificateRenewal::record_installed(const manage::InstalledCertificate& installed) {
+    TimePoint now = now_seconds();
+    manage::CertificateState next = state_;
+    auto previous = state_.current;
+    if (previous && previous->key_uri != installed.key_uri)
+        next.retired_keys.push_back({previous->key_uri, previous->serial_hex, previous->release_dir,
+                                     now + cert_.key_grace_period});
+    next.current = installed;
+    next.pending.reset();
+    next.deploy_pending = true;
+    next.renew_at =
+        manage::choose_renewal_time(installed.not_before, installed.not_after, cert_.renew_before,
+                                    window_of_new(installed.ari_id, next, now), random_engine());
+    manage::append_history(next,
+                           {now, installed.serial_hex, installed.key_uri, installed.not_after});
+    next.last_error.clear();
+    save(next);
+    state_ = std::move(next);
+
+    // A reused key keeps serving; only the previous certificate's files are left to remove.
+    if (previous && previous->key_uri == installed.key_uri &&
+        previous->release_dir != installed.release_dir) {
+        try {
+            manage::remove_release(cert_.output_dir, previous->release_dir);
+        } catch (const Error& e) {
+            log::warning(cert_.name + ": cannot remove the previous release: " + e.what());
+        }
+    }
+    return cert_.name + ": renewed: serial " + installed.serial_hex + ", not after " +
+           manage::format_rfc3339(installed.not_after) + ", key " + installed.key_uri +
+           ", next renewal " + manage::format_rfc3339(*state_.renew_at);
+}
+
+/// The CA's suggested window for a certificate just issued; nullopt when the CA offers none or
+/// does not answer now, and the certificate's lifetime decides instead.
+std::optional<manage::SuggestedWindow> CertificateRenewal::window_of_new(
+    const std::string& ari_id, manage::CertificateState& state, TimePoint now) {
+    state.ari_checked_until.reset();
+    if (ari_id.empty()) return std::nullopt;
+    try {
+        if (!ca_.offers_renewal_info()) return std::nullopt;
+        return fetch_window(ari_id, state, now);
+    } catch (const Error& e) {
+        log::warning(cert_.name + ": no renewalInfo window yet: " + e.what());
+        return std::nullopt;
+    }
+}
+
+/// Runs the deploy hook of a certificate installed and not yet deployed. A failure keeps
+/// deploy_pending, so the next run tries again; the certificate is never rolled back.
+void CertificateRenewal::deploy() {
+    if (settings_.dry_run || !state_.deploy_pending || !state_.current) return;
+    const auto& current = *state_.current;
+    if (!cert_.deploy_hook.empty()) {
+        auto release = manage::release_at(current.release_dir);
+        auto live = cert_.output_dir / "current";
+        manage::DeployEvent event{
+            .name = cert_.name,
+            .cert_path = (live / release.cert.filename()).string(),
+            .chain_path = (live / release.chain.filename()).string(),
+            .fullchain_path = (live / release.fullchain.filename()).string(),
+            .key_uri = current.key_uri,
+            .key_path = release.key_file ? (live / release.key_file->filename()).string() : "",
+            .serial_hex = current.serial_hex,
+            .not_after = manage::format_rfc3339(current.not_after),
+            .live_dir = live.string()};
+        progress("running deploy hook " + cert_.deploy_hook);
+        try {
+            manage::run_deploy_hook(cert_.deploy_hook, event);
+        } catch (const Error& e) {
+            throw Error(e.code(), "serial " + current.serial_hex +
+                                      " is installed but its deploy hook failed (retried on "
+                                      "the next run): " +
+                                      e.what());
+        }
+    }
+    state_.deploy_pending = false;
+    save();
+}
+
+/// Destroys, in their devices, the retired keys whose grace period is over, and their
+/// releases. A key leaves the state only once both are gone, so a failure is retried.
+void CertificateRenewal::destroy_expired_keys(TimePoint now) {
+    std::string failures;
+    for (auto it = state_.retired_keys.begin(); it != state_.retired_keys.end();) {
+        if (it->destroy_after > now || in_use(it->key_uri)) {
+            ++it;
+            continue;
+        }
+        try {
+            destroy_key(it->key_uri);
+            manage::remove_release(cert_.output_dir, it->release_dir);
+        } catch (const Error& e) {
+            failures += (failures.empty() ? "" : "; ") + it->key_uri + ": " + e.what();
+            ++it;
+            continue;
+        }
+        progress("destroyed retired key " + it->key_uri + " of serial " + it->serial_hex);
+        it = state_.retired_keys.erase(it);
+        save();
+    }
+    if (!failures.empty())
+        throw Error(Errc::DeviceFailure, "cannot destroy retired keys: " + failures);
+}
+
+/// Destroys a key in its device; one that is gone already (a rerun after a crash) is fine.
+void CertificateRenewal::destroy_key(const std::string& uri) {
+    auto parsed = keystore::KeyUri::parse(uri);
+    const auto& context = ca_.context();
+    auto store = context.registry.open_keystore(parsed, context.global.keystore_options());
+    try {
+        store->remove(parsed);
+    } catch (const Error& e) {
+        if (e.code() != Errc::NotFound) throw;
+    }
+}
+
+}  // namespace
+
+GlobalOptions managed_options(const GlobalOptions& command_line, const config::Config& config,
+                              bool staging) {
+    GlobalOptions options = command_line;
+    const auto& ca = config.ca;
+    options.server =
+        staging && !ca.staging_directory_url.empty() ? ca.staging_directory_url : ca.directory_url;
+    if (options.ca_bundle.empty()) options.ca_bundle = ca.ca_bundle.string();
+    if (options.tcti.empty()) options.tcti = config.tcti;
+    if (options.state_dir.empty()) options.state_dir = config.state_dir.string();
+    return options;
+}
+
+CaSession::CaSession(const GlobalOptions& options, const config::CaConfig& ca)
+    : ca_(ca), context_(std::make_unique<AcmeContext>(options)) {}
+
+CaSession::~CaSession() = default;
+
+acme::AccountSession& CaSession::account() {
+    if (session_) return *session_;
+    EabOptions eab{ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg};
+    account_.emplace(resolve_account(*context_, {.account_key_uri = ca_.account_key_uri,
+                                                 .emails = ca_.emails,
+                                                 .agree_tos = ca_.agree_tos,
+                                                 .key_type = ca_.account_key_type,
+                                                 .eab = eab.load()}));
+    session_.emplace(context_->acme, *account_->key, account_->state.account_url);
+    return *session_;
+}
+
+bool CaSession::offers_renewal_info() {
+    return context_->acme.directory().renewal_info.has_value();
+}
+
+std::string renew_certificate(CaSession& ca, const config::CertificateConfig& certificate,
+                              const std::filesystem::path& state_dir,
+                              const RenewalSettings& settings) {
+    CertificateRenewal renewal(ca, certificate, state_dir, settings);
+    try {
+        return renewal.run();
+    } catch (const std::exception& e) {
+        renewal.record_failure(e.what());
+        throw;
+    }
+}
+
+}  // namespace hwacme::cli

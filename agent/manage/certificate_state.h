@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -50,14 +51,22 @@ struct CertificateState {
     std::optional<InstalledCertificate> current;
     std::optional<PendingRenewal> pending;
     std::vector<RetiredKey> retired_keys;
-    unsigned last_key_generation = 0;  ///< the highest generation ever used; never reused
-    bool deploy_pending = false;       ///< the deploy hook has not succeeded for `current`
-    std::optional<TimePoint> renew_at;    ///< the jittered time chosen for `current`
+    unsigned last_key_generation = 0;   ///< the highest generation ever used; never reused
+    bool deploy_pending = false;        ///< the deploy hook has not succeeded for `current`
+    std::optional<TimePoint> renew_at;  ///< the jittered time chosen for `current`
     std::optional<TimePoint> ari_checked_until;  ///< no renewalInfo request before this
-    std::string last_error;                      ///< of the last failed attempt; empty after success
-    std::vector<HistoryEntry> history;           ///< newest last, at most 20 entries
+    std::string last_error;             ///< of the last failed attempt; empty after success
+    std::vector<HistoryEntry> history;  ///< newest last, at most 20 entries
 };
 
+/// How many history entries are kept: enough to see a pattern of failures, not a log.
+inline constexpr std::size_t kHistoryLimit = 20;
+
+/// Appends `entry` as the newest and drops the oldest beyond kHistoryLimit.
+void append_history(CertificateState& state, HistoryEntry entry);
+
+/// <state>/certificates/<name>/state.json. Error{InvalidArgument} for a name that is empty,
+/// "." or "..", or holds a '/': it must not lead out of the certificates folder.
 std::filesystem::path certificate_state_path(const std::filesystem::path& state_dir,
                                              const std::string& name);
 
@@ -66,7 +75,8 @@ std::filesystem::path certificate_state_path(const std::filesystem::path& state_
 CertificateState load_certificate_state(const std::filesystem::path& state_dir,
                                         const std::string& name);
 
-/// Saves atomically (temp file, fsync, rename, fsync of the folder), folders mode 0700.
+/// Saves atomically (temp file, fsync, rename, fsync of the folder), the file mode 0600 and new
+/// folders mode 0700; only the newest kHistoryLimit history entries are written.
 void save_certificate_state(const std::filesystem::path& state_dir, const std::string& name,
                             const CertificateState& state);
 

@@ -23,7 +23,8 @@ struct DeployEvent {
 
 /// Runs `hook` (a program path; no shell) with the event in its environment on top of hwacme's
 /// own, waits for it, and throws Error{InvalidArgument} naming the hook and its exit status or
-/// signal when it fails or cannot be started. Its stdout and stderr go to hwacme's stderr.
+/// signal when it fails or cannot be started. Its stdout and stderr go to hwacme's stderr, its
+/// stdin is /dev/null, and HWACME_PKCS11_PIN is kept from it: the token PIN is not its business.
 void run_deploy_hook(const std::string& hook, const DeployEvent& event);
 
 }  // namespace hwacme::manage

@@ -1,0 +1,93 @@
+#include "agent/manage/child_process.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "common/error.h"
+
+extern char** environ;
+
+namespace hwacme::manage {
+namespace {
+
+std::string_view variable_name(std::string_view entry) {
+    return entry.substr(0, entry.find('='));
+}
+
+std::vector<std::string> child_environment(const ChildEnvironment& environment) {
+    auto dropped = [&](std::string_view name) {
+        auto same_name = [&](std::string_view other) { return variable_name(other) == name; };
+        return std::any_of(environment.set.begin(), environment.set.end(), same_name) ||
+               std::any_of(environment.remove.begin(), environment.remove.end(), same_name);
+    };
+    std::vector<std::string> entries;
+    for (char** entry = environ; *entry; ++entry)
+        if (!dropped(variable_name(*entry))) entries.emplace_back(*entry);
+    entries.insert(entries.end(), environment.set.begin(), environment.set.end());
+    return entries;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+    std::vector<char*> pointers;
+    for (auto& s : strings) pointers.push_back(s.data());
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+// posix_spawn_file_actions_t as an owner, destroyed on every path.
+class FileActions {
+public:
+    FileActions() {
+        if (int rc = ::posix_spawn_file_actions_init(&actions_); rc != 0)
+            throw Error(Errc::Io,
+                        std::string("cannot prepare a child process: ") + std::strerror(rc));
+    }
+    ~FileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
+    FileActions(const FileActions&) = delete;
+    FileActions& operator=(const FileActions&) = delete;
+    posix_spawn_file_actions_t* get() { return &actions_; }
+
+private:
+    posix_spawn_file_actions_t actions_;
+};
+
+}  // namespace
+
+std::string ChildOutcome::describe() const {
+    if (start_error != 0) return std::strerror(start_error);
+    if (signal != 0) return "signal " + std::to_string(signal) + " (" + ::strsignal(signal) + ")";
+    return "exit status " + std::to_string(exit_code);
+}
+
+ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironment& environment) {
+    std::vector<std::string> args = argv;
+    std::vector<std::string> env = child_environment(environment);
+    auto c_args = c_strings(args);
+    auto c_env = c_strings(env);
+    FileActions actions;
+    ::posix_spawn_file_actions_addopen(actions.get(), STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_adddup2(actions.get(), STDERR_FILENO, STDOUT_FILENO);
+    pid_t pid = 0;
+    ChildOutcome outcome;
+    outcome.start_error = ::posix_spawnp(&pid, args.at(0).c_str(), actions.get(), nullptr,
+                                         c_args.data(), c_env.data());
+    if (outcome.start_error != 0) return outcome;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            throw Error(Errc::Io, "cannot wait for " + args[0] + ": " + std::strerror(errno));
+    if (WIFSIGNALED(status))
+        outcome.signal = WTERMSIG(status);
+    else
+        outcome.exit_code = WEXITSTATUS(status);
+    return outcome;
+}
+
+}  // namespace hwacme::manage

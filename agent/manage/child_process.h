@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hwacme::manage {
+
+/// How a child program ended.
+struct ChildOutcome {
+    int start_error = 0;  ///< errno when it could not be started (then nothing else is set)
+    int exit_code = 0;    ///< when it exited
+    int signal = 0;       ///< when a signal killed it
+
+    bool succeeded() const { return start_error == 0 && signal == 0 && exit_code == 0; }
+    /// "exit status 3", "signal 9 (Killed)", "No such file or directory".
+    std::string describe() const;
+};
+
+struct ChildEnvironment {
+    /// "NAME=VALUE" entries on top of this process's environment, replacing a variable of that
+    /// name.
+    std::vector<std::string> set;
+    /// Names of this process's variables the child must not see (secrets).
+    std::vector<std::string> remove;
+};
+
+/// Runs argv[0] (looked up in PATH when it has no '/') with argv, without a shell, stdin from
+/// /dev/null and stdout sent to our stderr (our stdout may be machine-read JSON), and waits for
+/// it. Error{Io} only when waiting fails. Like acme::run_hook (dns01_solver.cpp), which has no
+/// environment or output control; that one could move here one day.
+ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironment& environment);
+
+}  // namespace hwacme::manage

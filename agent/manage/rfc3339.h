@@ -1,0 +1,18 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agent/manage/certificate_state.h"
+
+namespace hwacme::manage {
+
+/// "2026-11-28T15:10:15Z": RFC 3339 §5.6 in UTC, whole seconds.
+std::string format_rfc3339(TimePoint time);
+
+/// Parses an RFC 3339 §5.6 date-time: "T" or "t" or " " between date and time, optional
+/// fractional seconds (dropped), and "Z" or a ±HH:MM offset. nullopt when `text` is not one.
+std::optional<TimePoint> parse_rfc3339(std::string_view text);
+
+}  // namespace hwacme::manage

@@ -1,0 +1,66 @@
+#include "agent/manage/state_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "agent/manage/directories.h"
+#include "common/error.h"
+
+namespace hwacme::manage {
+namespace {
+
+std::filesystem::path lock_path(const std::filesystem::path& state_dir) {
+    return state_dir / "lock";
+}
+
+int open_lock_file(const std::filesystem::path& state_dir) {
+    create_directories_with_mode(state_dir, 0700);
+    auto path = lock_path(state_dir);
+    // O_NOFOLLOW: a symlink planted in the state folder must not make us truncate its target.
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        throw Error(Errc::Io,
+                    "cannot open the lock file " + path.string() + ": " + std::strerror(errno));
+    return fd;
+}
+
+// The pid the holder wrote, or "" while it has not written it yet (it truncates first).
+std::string read_holder_pid(int fd) {
+    char buffer[32] = {};
+    ssize_t n = ::pread(fd, buffer, sizeof buffer - 1, 0);
+    std::string text = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return "";
+    return text;
+}
+
+void write_holder_pid(int fd, const std::filesystem::path& path) {
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) != 0 ||
+        ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
+        throw Error(Errc::Io,
+                    "cannot write the lock file " + path.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+StateLock::StateLock(const std::filesystem::path& state_dir) : fd_(open_lock_file(state_dir)) {
+    if (::flock(fd_.get(), LOCK_EX | LOCK_NB) == 0) {
+        write_holder_pid(fd_.get(), lock_path(state_dir));
+        return;
+    }
+    if (errno != EWOULDBLOCK)
+        throw Error(Errc::Io,
+                    "cannot lock " + lock_path(state_dir).string() + ": " + std::strerror(errno));
+    std::string pid = read_holder_pid(fd_.get());
+    throw Error(Errc::AlreadyExists, "another hwacme" + (pid.empty() ? "" : " (pid " + pid + ")") +
+                                         " is working on " + state_dir.string() +
+                                         "; try again when it has finished");
+}
+
+}  // namespace hwacme::manage
