@@ -2,18 +2,15 @@
 #include <iostream>
 #include <memory>
 
-#include "agent/acme/dns01_solver.h"
-#include "agent/acme/http01_solver.h"
 #include "agent/acme/issuance.h"
 #include "agent/acme/order.h"
 #include "agent/acme/renewal_info.h"
-#include "agent/acme/tls_alpn01_solver.h"
 #include "agent/cli/acme_context.h"
 #include "agent/cli/certificate_files.h"
+#include "agent/cli/challenge_setup.h"
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
 #include "agent/cli/order_state.h"
-#include "agent/http/http01_responder.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "pkcs11/certificate_store.h"
@@ -79,54 +76,19 @@ void print_summary(const CertificateFiles& files, const CertificateSummary& summ
               << "not after:   " << summary.not_after << "\n";
 }
 
-/// The solver for the chosen challenge type, and the server it answers through, if any.
-struct ChallengeSetup {
-    std::unique_ptr<http::Http01Responder> http01;
-    std::unique_ptr<http::TlsAlpn01Responder> tls_alpn01;
-    std::unique_ptr<acme::ChallengeSolver> solver;
-};
-
-ChallengeSetup set_up_challenge(const IssueArgs& args) {
-    ChallengeSetup setup;
-    if (args.challenge == "dns-01") {
-        if (args.dns_hook.empty())
-            throw Error(Errc::InvalidArgument, "--challenge dns-01 needs --dns-hook PROGRAM");
-        setup.solver = std::make_unique<acme::Dns01HookSolver>(
-            args.dns_hook, std::chrono::seconds(args.dns_propagation_wait));
-        return setup;
-    }
-    if (args.challenge == "tls-alpn-01") {
-        setup.tls_alpn01 = http::make_tls_alpn01_responder(args.http_address, args.tls_port);
-        setup.solver = std::make_unique<acme::TlsAlpn01Solver>(*setup.tls_alpn01);
-        return setup;
-    }
-    setup.http01 = args.webroot.empty()
-                       ? http::make_standalone_http01(args.http_address, args.http_port)
-                       : http::make_webroot_http01(args.webroot);
-    setup.solver = std::make_unique<acme::Http01Solver>(*setup.http01);
-    return setup;
-}
-
-/// The chain whose top certificate was issued by `preferred_issuer` (a CA's root CN), among the
-/// default and the alternates (RFC 8555 §7.4.2); the default when none matches or none is asked.
-std::vector<std::string> choose_chain(acme::AccountSession& session,
-                                      const acme::IssuedCertificate& issued,
-                                      const std::string& preferred_issuer) {
-    auto chain = split_pem_chain(issued.fullchain_pem);
-    auto top_issuer = [](const std::vector<std::string>& pems) {
-        return issuer_common_name(parse_pem_certificate(pems.back()).get());
-    };
-    if (preferred_issuer.empty() || top_issuer(chain) == preferred_issuer) return chain;
-    for (const auto& url : issued.alternate_chain_urls) {
-        auto alternate = split_pem_chain(acme::download_certificate(session, url).pem);
-        if (top_issuer(alternate) == preferred_issuer) {
-            log::info("using the alternate chain " + url + " up to " + preferred_issuer);
-            return alternate;
-        }
-    }
-    log::info("no chain reaches " + preferred_issuer + "; keeping the default chain up to " +
-              top_issuer(chain));
-    return chain;
+/// The challenge settings `issue` was given, in the form `renew` reads from its configuration.
+config::ChallengeConfig challenge_config(const IssueArgs& args) {
+    if (args.challenge == "dns-01" && args.dns_hook.empty())
+        throw Error(Errc::InvalidArgument, "--challenge dns-01 needs --dns-hook PROGRAM");
+    config::ChallengeConfig challenge;
+    challenge.type = args.challenge;
+    challenge.listen_address = args.http_address;
+    challenge.http_port = args.http_port;
+    challenge.tls_port = args.tls_port;
+    challenge.webroot = args.webroot;
+    challenge.dns_hook = args.dns_hook;
+    challenge.dns_propagation_wait = std::chrono::seconds(args.dns_propagation_wait);
+    return challenge;
 }
 
 /// The ARI identifier of the certificate in `pem_file` for newOrder's `replaces` (RFC 9773 §5),
@@ -193,7 +155,7 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
         log::info("generated certificate key " + certificate_key->uri() + " (" +
                   std::string(keystore::to_string(certificate_key->type())) + ")");
 
-    ChallengeSetup challenge = set_up_challenge(args);
+    ChallengeSetup challenge = set_up_challenge(challenge_config(args));
     acme::AccountSession session(context.acme, *account.key, account.state.account_url);
     acme::IssuanceRequest request;
     request.names = args.names;

@@ -7,15 +7,11 @@
 #include <random>
 #include <vector>
 
-#include "agent/acme/dns01_solver.h"
-#include "agent/acme/http01_solver.h"
 #include "agent/acme/issuance.h"
 #include "agent/acme/renewal_info.h"
-#include "agent/acme/tls_alpn01_solver.h"
 #include "agent/cli/certificate_files.h"
+#include "agent/cli/challenge_setup.h"
 #include "agent/cli/eab_options.h"
-#include "agent/http/http01_responder.h"
-#include "agent/http/tls_alpn01_responder.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/deploy_hook.h"
 #include "agent/manage/release.h"
@@ -54,53 +50,6 @@ std::string ari_id_of(X509* leaf) {
         log::debug(std::string("no ARI identifier: ") + e.what());
         return {};
     }
-}
-
-/// The solver of a certificate's challenge type and the server it answers through, if any.
-/// The same as `issue` sets up from its options (cmd_issue.cpp), here from the configuration.
-struct ChallengeSetup {
-    std::unique_ptr<http::Http01Responder> http01;
-    std::unique_ptr<http::TlsAlpn01Responder> tls_alpn01;
-    std::unique_ptr<acme::ChallengeSolver> solver;
-};
-
-ChallengeSetup set_up_challenge(const config::ChallengeConfig& challenge) {
-    ChallengeSetup setup;
-    if (challenge.type == "dns-01") {
-        if (challenge.dns_hook.empty())
-            throw Error(Errc::InvalidArgument, "challenge dns-01 needs a dns_hook");
-        setup.solver = std::make_unique<acme::Dns01HookSolver>(challenge.dns_hook,
-                                                               challenge.dns_propagation_wait);
-    } else if (challenge.type == "tls-alpn-01") {
-        setup.tls_alpn01 =
-            http::make_tls_alpn01_responder(challenge.listen_address, challenge.tls_port);
-        setup.solver = std::make_unique<acme::TlsAlpn01Solver>(*setup.tls_alpn01);
-    } else {
-        setup.http01 =
-            challenge.webroot.empty()
-                ? http::make_standalone_http01(challenge.listen_address, challenge.http_port)
-                : http::make_webroot_http01(challenge.webroot);
-        setup.solver = std::make_unique<acme::Http01Solver>(*setup.http01);
-    }
-    return setup;
-}
-
-/// The chain up to `preferred_issuer` among the default and the alternates (RFC 8555 §7.4.2);
-/// the default when none matches or none is asked for. As `issue` chooses (cmd_issue.cpp).
-std::vector<std::string> choose_chain(acme::AccountSession& session,
-                                      const acme::IssuedCertificate& issued,
-                                      const std::string& preferred_issuer) {
-    auto chain = split_pem_chain(issued.fullchain_pem);
-    auto top_issuer = [](const std::vector<std::string>& pems) {
-        return issuer_common_name(parse_pem_certificate(pems.back()).get());
-    };
-    if (preferred_issuer.empty() || top_issuer(chain) == preferred_issuer) return chain;
-    for (const auto& url : issued.alternate_chain_urls) {
-        auto alternate = split_pem_chain(acme::download_certificate(session, url).pem);
-        if (top_issuer(alternate) == preferred_issuer) return alternate;
-    }
-    log::info("no chain reaches " + preferred_issuer + "; keeping the default chain");
-    return chain;
 }
 
 /// One certificate's pass of a run: its state is loaded once, changed step by step and saved
