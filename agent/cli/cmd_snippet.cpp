@@ -314,7 +314,7 @@ void add_snippet_command(CLI::App& app, GlobalOptions& global, Commands& command
         "snippet",
         "print the web-server lines that serve a certificate with its key (what the example "
         "deploy hooks write) and the server-wide settings that key needs");
-    snippet->add_option("--server", args->server, "nginx, apache or haproxy")
+    snippet->add_option("--web-server", args->server, "nginx, apache or haproxy")
         ->required()
         ->check(CLI::IsMember({"nginx", "apache", "haproxy"}));
     // Exactly one source: a managed certificate, or a key URI with its chain file.

@@ -31,7 +31,7 @@ TEST_CASE("nginx-reload and apache-reload write the lines hwacme snippet prints"
             INFO(hook.stderr_text);
             REQUIRE(hook.exit_code == 0);
             auto printed = run_hwacme(
-                {"snippet", "--server", server, "--key", uri, "--fullchain", kFullchain});
+                {"snippet", "--web-server", server, "--key", uri, "--fullchain", kFullchain});
             INFO(printed.stderr_text);
             REQUIRE(printed.exit_code == 0);
             const auto written = directive_lines(slurp(bench.server_dir() / "web.conf"));
@@ -46,7 +46,7 @@ TEST_CASE("haproxy-reload makes the links hwacme snippet describes", "[unit]") {
     auto hook = bench.run("haproxy-reload", "HAPROXY", hwacme_env("file:/etc/hwacme/keys/web.pem"));
     INFO(hook.stderr_text);
     REQUIRE(hook.exit_code == 0);
-    auto printed = run_hwacme({"snippet", "--server", "haproxy", "--key",
+    auto printed = run_hwacme({"snippet", "--web-server", "haproxy", "--key",
                                "file:/etc/hwacme/keys/web.pem", "--fullchain", kFullchain});
     REQUIRE(printed.exit_code == 0);
     for (const std::string link : {"web.pem", "web.pem.key"}) {

@@ -15,7 +15,7 @@ bool contains(const std::string& text, const std::string& part) {
 CommandResult snippet(const std::string& server, const std::string& key_uri,
                       std::vector<std::string> more = {}) {
     std::vector<std::string> args{
-        "snippet", "--server", server, "--key", key_uri, "--fullchain", "/srv/web/fullchain.pem"};
+        "snippet", "--web-server", server, "--key", key_uri, "--fullchain", "/srv/web/fullchain.pem"};
     args.insert(args.end(), more.begin(), more.end());
     return run_hwacme(args);
 }
@@ -115,13 +115,13 @@ TEST_CASE("snippet refuses a TPM persistent handle and a URI holding a PIN", "[u
 }
 
 TEST_CASE("snippet needs exactly one of --cert and --key", "[unit]") {
-    CHECK(run_hwacme({"snippet", "--server", "nginx"}).exit_code == 2);
-    CHECK(run_hwacme({"snippet", "--server", "nginx", "--cert", "web", "--key", "file:/k.pem",
+    CHECK(run_hwacme({"snippet", "--web-server", "nginx"}).exit_code == 2);
+    CHECK(run_hwacme({"snippet", "--web-server", "nginx", "--cert", "web", "--key", "file:/k.pem",
                       "--fullchain", "/f.pem"})
               .exit_code == 2);
-    CHECK(run_hwacme({"snippet", "--server", "nginx", "--key", "file:/k.pem"}).exit_code == 2);
+    CHECK(run_hwacme({"snippet", "--web-server", "nginx", "--key", "file:/k.pem"}).exit_code == 2);
     CHECK(run_hwacme(
-              {"snippet", "--server", "lighttpd", "--key", "file:/k.pem", "--fullchain", "/f.pem"})
+              {"snippet", "--web-server", "lighttpd", "--key", "file:/k.pem", "--fullchain", "/f.pem"})
               .exit_code == 2);
 }
 
@@ -144,7 +144,7 @@ TEST_CASE("snippet --cert serves the live release of a managed certificate", "[u
         << "\",\n"
            "   \"output_dir\": \""
         << out.string() << "\"}]}\n";
-    auto result = run_hwacme({"snippet", "--server", "nginx", "--cert", "web", "--config",
+    auto result = run_hwacme({"snippet", "--web-server", "nginx", "--cert", "web", "--config",
                               (tmp / "hwacme.json").string()});
     INFO(result.stderr_text);
     REQUIRE(result.exit_code == 0);
@@ -156,7 +156,7 @@ TEST_CASE("snippet --cert serves the live release of a managed certificate", "[u
     CHECK(contains(result.stdout_text, "/etc/nginx/hwacme/web.conf"));
     CHECK(contains(result.stdout_text, "TPM2OPENSSL_TCTI=device:/dev/tpmrm0"));
 
-    auto unknown = run_hwacme({"snippet", "--server", "nginx", "--cert", "mail", "--config",
+    auto unknown = run_hwacme({"snippet", "--web-server", "nginx", "--cert", "mail", "--config",
                                (tmp / "hwacme.json").string()});
     CHECK(unknown.exit_code == 1);
     CHECK(contains(unknown.stderr_text, "mail"));
@@ -171,7 +171,7 @@ TEST_CASE("snippet --cert says when a certificate was never issued", "[unit]") {
            "   \"key\": \"file:/k/web.pem\", \"key_policy\": \"reuse\",\n"
            "   \"output_dir\": \""
         << (tmp / "live" / "web").string() << "\"}]}\n";
-    auto result = run_hwacme({"snippet", "--server", "apache", "--cert", "web", "--config",
+    auto result = run_hwacme({"snippet", "--web-server", "apache", "--cert", "web", "--config",
                               (tmp / "hwacme.json").string()});
     CHECK(result.exit_code == 1);
     CHECK(contains(result.stderr_text, "run hwacme renew"));
