@@ -23,8 +23,7 @@ TEST_CASE("a newOrder answered 503 or rateLimited with Retry-After 1 is waited o
     TempDir tmp("hwacme-limits");
     for (int status : {503, 429}) {
         INFO("HTTP " << status);
-        TestOnlyAcmeProxy proxy(
-            pebble, {.fail_new_order = 1, .fail_status = status, .fail_retry_after = 1});
+        TestOnlyAcmeProxy proxy(pebble, failing_new_orders(1, status, 1));
         auto out = "out-" + std::to_string(status);
         auto issued = issue_through(proxy, pebble, tmp, "limits.example.com", out);
         INFO(issued.stderr_text);
@@ -44,8 +43,7 @@ TEST_CASE("a newOrder answered with Retry-After 3600 stops at once and names the
     TempDir tmp("hwacme-limits-long");
 
     SECTION("rateLimited") {
-        TestOnlyAcmeProxy proxy(
-            pebble, {.fail_new_order = 1, .fail_status = 429, .fail_retry_after = 3600});
+        TestOnlyAcmeProxy proxy(pebble, failing_new_orders(1, 429, 3600));
         auto result = issue_through(proxy, pebble, tmp, "limited.example.com", "out");
         CHECK(result.exit_code == 1);
         auto error = last_line(result.stderr_text);
@@ -58,8 +56,7 @@ TEST_CASE("a newOrder answered with Retry-After 3600 stops at once and names the
         CHECK_FALSE(std::filesystem::exists(tmp / "out"));
     }
     SECTION("503") {
-        TestOnlyAcmeProxy proxy(
-            pebble, {.fail_new_order = 1, .fail_status = 503, .fail_retry_after = 3600});
+        TestOnlyAcmeProxy proxy(pebble, failing_new_orders(1, 503, 3600));
         auto result = issue_through(proxy, pebble, tmp, "unavailable.example.com", "out");
         CHECK(result.exit_code == 1);
         auto error = last_line(result.stderr_text);
@@ -74,15 +71,16 @@ TEST_CASE("a newOrder answered with Retry-After 3600 stops at once and names the
 TEST_CASE("acme::Client waits no longer in total than its bound for one request", "[pebble]") {
     PebbleFixture pebble;
     // Five refusals a second apart: a client bound to 2 s waits out two and gives up at the third.
-    TestOnlyAcmeProxy proxy(pebble,
-                            {.fail_new_order = 5, .fail_status = 429, .fail_retry_after = 1});
+    TestOnlyAcmeProxy proxy(pebble, failing_new_orders(5, 429, 1));
     TempDir tmp("hwacme-limits-bound");
     keystore::Registry registry;
     registry.add("file", keystore::open_file_keystore);
     auto key = keystore::open_or_generate_key(
         registry, keystore::KeyUri::parse("file:" + (tmp / "account.pem").string()),
         keystore::KeyType::EcP256, {});
-    http::Client http({.ca_bundle = pebble.tls_ca_path().string()});
+    http::ClientOptions http_options;
+    http_options.ca_bundle = pebble.tls_ca_path().string();
+    http::Client http(http_options);
     acme::Client acme(http, proxy.directory_url(), std::chrono::seconds(2));
     auto account = acme::register_account(acme, *key, {}, true);
     acme::AccountSession session(acme, *key, account.url);

@@ -9,7 +9,7 @@ using namespace hwacme::test;
 
 TEST_CASE("issue --profile sends the profile when the CA offers it", "[pebble]") {
     PebbleFixture pebble;
-    TestOnlyAcmeProxy proxy(pebble, {.profiles = {"classic", "shortlived"}});
+    TestOnlyAcmeProxy proxy(pebble, offering_profiles({"classic", "shortlived"}));
     TempDir tmp("hwacme-profile");
     auto issued = issue_through(proxy, pebble, tmp, "profile.example.com", "out",
                                 {"--profile", "shortlived"});
@@ -28,7 +28,7 @@ TEST_CASE("issue --profile that the CA does not offer fails in one line before a
     TempDir tmp("hwacme-no-profile");
 
     SECTION("other profiles are offered") {
-        TestOnlyAcmeProxy proxy(pebble, {.profiles = {"classic", "shortlived"}});
+        TestOnlyAcmeProxy proxy(pebble, offering_profiles({"classic", "shortlived"}));
         auto result =
             issue_through(proxy, pebble, tmp, "p.example.com", "out", {"--profile", "tlsserver"});
         CHECK(result.exit_code == 1);

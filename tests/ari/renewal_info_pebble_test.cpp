@@ -41,7 +41,9 @@ std::string id_by_openssl(const std::filesystem::path& cert) {
 
 acme::RenewalInfo fetch_through(const TestOnlyAcmeProxy& proxy, const PebbleFixture& pebble,
                                 const std::string& id) {
-    http::Client http({.ca_bundle = pebble.tls_ca_path().string()});
+    http::ClientOptions http_options;
+    http_options.ca_bundle = pebble.tls_ca_path().string();
+    http::Client http(http_options);
     acme::Client acme(http, proxy.directory_url());
     auto info = acme::fetch_renewal_info(acme, id);
     REQUIRE(info);
@@ -58,7 +60,7 @@ std::chrono::sys_seconds utc(int y, unsigned mo, unsigned d, int h, int mi, int 
 TEST_CASE("renewal-info prints the window that the test-only proxy serves for a certificate",
           "[pebble]") {
     PebbleFixture pebble;
-    TestOnlyAcmeProxy proxy(pebble, {.renewal_info_retry_after = 7200});
+    TestOnlyAcmeProxy proxy(pebble, renewal_info_retry_after(7200));
     proxy.write_renewal_info(
         R"({"suggestedWindow":{"start":"2026-12-01T00:00:00Z","end":"2026-12-03T12:30:00Z"},)"
         R"("explanationURL":"https://ca.example/why-renew"})");
@@ -110,7 +112,7 @@ TEST_CASE("renewal-info against a CA without renewalInfo fails in one line", "[p
 
 TEST_CASE("renewal information windows are parsed as RFC 3339 and bad ones refused", "[pebble]") {
     PebbleFixture pebble;
-    TestOnlyAcmeProxy proxy(pebble, {.renewal_info_retry_after = 600});
+    TestOnlyAcmeProxy proxy(pebble, renewal_info_retry_after(600));
     auto cert = read_certificate(pebble.dir() / "server.pem");
     auto id = acme::ari_certificate_id(cert.get());
 
@@ -154,7 +156,7 @@ TEST_CASE("renewal information Retry-After is kept between a minute and a day", 
     };
     for (auto [sent, used] : {Case{5, 60s}, Case{3 * 86400, 86400s}, Case{std::nullopt, 6h}}) {
         INFO("Retry-After " << (sent ? std::to_string(*sent) : "absent"));
-        TestOnlyAcmeProxy proxy(pebble, {.renewal_info_retry_after = sent});
+        TestOnlyAcmeProxy proxy(pebble, renewal_info_retry_after(sent));
         proxy.write_renewal_info(window);
         CHECK(fetch_through(proxy, pebble, id).retry_after == used);
     }

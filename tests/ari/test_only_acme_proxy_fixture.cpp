@@ -82,7 +82,9 @@ TestOnlyAcmeProxy::TestOnlyAcmeProxy(const PebbleFixture& pebble,
     directory_url_ =
         "https://127.0.0.1:" + std::to_string(std::stoi(slurp(dir_ / "port"))) + "/dir";
     // It answers: the directory comes back from Pebble, with the renewalInfo the proxy adds.
-    http::Client client({.ca_bundle = pebble.tls_ca_path().string()});
+    http::ClientOptions client_options;
+    client_options.ca_bundle = pebble.tls_ca_path().string();
+    http::Client client(client_options);
     auto response = client.get(directory_url_);
     if (response.status != 200 || response.body.find("renewalInfo") == std::string::npos)
         throw Error(Errc::Io, "test-only-acme-proxy answered HTTP " +

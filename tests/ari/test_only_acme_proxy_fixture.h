@@ -24,6 +24,26 @@ struct TestOnlyAcmeProxyOptions {
     long fail_retry_after = 1;
 };
 
+inline TestOnlyAcmeProxyOptions offering_profiles(std::vector<std::string> names) {
+    TestOnlyAcmeProxyOptions options;
+    options.profiles = std::move(names);
+    return options;
+}
+
+inline TestOnlyAcmeProxyOptions renewal_info_retry_after(std::optional<long> seconds) {
+    TestOnlyAcmeProxyOptions options;
+    options.renewal_info_retry_after = seconds;
+    return options;
+}
+
+inline TestOnlyAcmeProxyOptions failing_new_orders(int count, int status, long retry_after) {
+    TestOnlyAcmeProxyOptions options;
+    options.fail_new_order = count;
+    options.fail_status = status;
+    options.fail_retry_after = retry_after;
+    return options;
+}
+
 /// The test-only-acme-proxy program, started on a free 127.0.0.1 port in front of `pebble`
 /// with Pebble's own TLS certificate (so the fixture's tls_ca_path() trusts it too). The
 /// constructor returns once the proxy serves its directory; the destructor stops it by its PID.
