@@ -14,8 +14,8 @@ bool contains(const std::string& text, const std::string& part) {
 
 CommandResult snippet(const std::string& server, const std::string& key_uri,
                       std::vector<std::string> more = {}) {
-    std::vector<std::string> args{
-        "snippet", "--web-server", server, "--key", key_uri, "--fullchain", "/srv/web/fullchain.pem"};
+    std::vector<std::string> args{"snippet",     "--web-server",          server, "--key", key_uri,
+                                  "--fullchain", "/srv/web/fullchain.pem"};
     args.insert(args.end(), more.begin(), more.end());
     return run_hwacme(args);
 }
@@ -120,8 +120,8 @@ TEST_CASE("snippet needs exactly one of --cert and --key", "[unit]") {
                       "--fullchain", "/f.pem"})
               .exit_code == 2);
     CHECK(run_hwacme({"snippet", "--web-server", "nginx", "--key", "file:/k.pem"}).exit_code == 2);
-    CHECK(run_hwacme(
-              {"snippet", "--web-server", "lighttpd", "--key", "file:/k.pem", "--fullchain", "/f.pem"})
+    CHECK(run_hwacme({"snippet", "--web-server", "lighttpd", "--key", "file:/k.pem", "--fullchain",
+                      "/f.pem"})
               .exit_code == 2);
 }
 
