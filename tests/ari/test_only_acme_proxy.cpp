@@ -80,8 +80,10 @@ public:
         if (request.method() == bhttp::verb::get && path.starts_with(kRenewalInfoPrefix))
             return renewal_info(request, path.substr(kRenewalInfoPrefix.size()));
         if (request.method() == bhttp::verb::post && path == new_order_path_) {
-            record(json::object{{"newOrder", jws_payload(request.body())}});
-            if (take_failure()) return injected_failure(request, host);
+            auto response = take_failure() ? injected_failure(request, host) : forward(request);
+            record(json::object{{"newOrder", jws_payload(request.body())},
+                                {"badNonce", is_bad_nonce(response)}});
+            return response;
         }
         return forward(request);
     }
@@ -164,6 +166,12 @@ private:
         auto jws = json::parse(body).as_object();
         auto payload = hwacme::base64url_decode(json::value_to<std::string>(jws.at("payload")));
         return json::parse(std::string(payload.begin(), payload.end()));
+    }
+
+    // Pebble refuses 5 % of nonces; hwacme then sends the same newOrder again, which is no order.
+    static bool is_bad_nonce(const ProxyResponse& response) {
+        return response.result() == bhttp::status::bad_request &&
+               response.body().find("urn:ietf:params:acme:error:badNonce") != std::string::npos;
     }
 
     bool take_failure() {

@@ -107,8 +107,10 @@ std::vector<boost::json::object> TestOnlyAcmeProxy::records() const {
 
 std::vector<boost::json::object> TestOnlyAcmeProxy::new_orders() const {
     std::vector<boost::json::object> orders;
-    for (const auto& line : records())
-        if (const auto* order = line.if_contains("newOrder")) orders.push_back(order->as_object());
+    for (const auto& line : records()) {
+        const auto* order = line.if_contains("newOrder");
+        if (order && !line.at("badNonce").as_bool()) orders.push_back(order->as_object());
+    }
     return orders;
 }
 

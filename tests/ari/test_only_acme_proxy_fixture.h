@@ -58,7 +58,8 @@ public:
 
     /// What GET /renewal-info/<id> answers from now on.
     void write_renewal_info(const std::string& json) const;
-    /// The newOrder payloads received so far (injected failures included), in order.
+    /// The newOrder payloads received so far, in order: injected failures included, those
+    /// refused for a bad nonce (and so sent again) left out.
     std::vector<boost::json::object> new_orders() const;
     /// The ids asked at /renewal-info/ so far, in order.
     std::vector<std::string> renewal_info_ids() const;
