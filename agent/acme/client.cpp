@@ -1,12 +1,12 @@
 #include "agent/acme/client.h"
 
 #include <boost/json.hpp>
-#include <ctime>
 #include <thread>
 
 #include "agent/jose/jws.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::acme {
 namespace {
@@ -18,18 +18,11 @@ constexpr int kBadNonceRetries = 5;
 // "retry now" cannot hold a request in a loop.
 constexpr std::chrono::seconds kMinCountedWait{1};
 
-std::string rfc3339_utc(std::chrono::system_clock::time_point time) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm fields{};
-    gmtime_r(&seconds, &fields);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &fields);
-    return text;
-}
-
 std::string retry_after_text(std::chrono::seconds delay) {
-    return "retry after " + rfc3339_utc(std::chrono::system_clock::now() + delay) + " (" +
-           std::to_string(delay.count()) + " s)";
+    return "retry after " +
+           format_rfc3339(
+               std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now() + delay)) +
+           " (" + std::to_string(delay.count()) + " s)";
 }
 
 /// Why the CA asks to wait: its rateLimited problem, or an unavailable (503) service.

@@ -1,19 +1,12 @@
 #include "agent/acme/dns01_solver.h"
 
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <thread>
 
 #include "common/base64url.h"
+#include "common/child_process.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "keystore/key.h"
-
-extern char** environ;
 
 namespace hwacme::acme {
 
@@ -29,32 +22,28 @@ std::string dns01_record_name(const Identifier& identifier) {
     return "_acme-challenge." + name;
 }
 
-int run_hook(const std::string& program, const std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(program.c_str()));
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, argv.data(), environ);
-    if (rc != 0)
-        throw Error(Errc::NotFound, "cannot run the hook " + program + ": " + std::strerror(rc));
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            throw Error(Errc::Io,
-                        "cannot wait for the hook " + program + ": " + std::strerror(errno));
-    }
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return WEXITSTATUS(status);
+namespace {
+
+// The hook's outcome when it ran; Error{NotFound} when it could not be started. Like a deploy
+// hook, it has no use for the token PIN.
+ChildOutcome run_dns_hook(const std::string& hook, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{hook};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto outcome = run_child(argv, {.set = {}, .remove = {"HWACME_PKCS11_PIN"}});
+    if (outcome.start_error != 0)
+        throw Error(Errc::NotFound, "cannot run the DNS hook " + hook + ": " + outcome.describe());
+    return outcome;
 }
+
+}  // namespace
 
 void Dns01HookSolver::present(const Identifier& identifier, const std::string&,
                               const std::string& key_authorization) {
     auto record = dns01_record_name(identifier);
-    int status = run_hook(hook_, {"add", record, dns01_txt_value(key_authorization)});
-    if (status != 0)
+    auto outcome = run_dns_hook(hook_, {"add", record, dns01_txt_value(key_authorization)});
+    if (!outcome.succeeded())
         throw Error(Errc::InvalidArgument, "the DNS hook " + hook_ + " failed to add " + record +
-                                               " (exit " + std::to_string(status) + ")");
+                                               " (" + outcome.describe() + ")");
     log::info("DNS hook added TXT " + record);
 }
 
@@ -62,10 +51,10 @@ void Dns01HookSolver::cleanup(const Identifier& identifier, const std::string&,
                               const std::string& key_authorization) noexcept {
     try {
         auto record = dns01_record_name(identifier);
-        int status = run_hook(hook_, {"remove", record, dns01_txt_value(key_authorization)});
-        if (status != 0)
-            log::warning("the DNS hook " + hook_ + " failed to remove " + record + " (exit " +
-                         std::to_string(status) + ")");
+        auto outcome = run_dns_hook(hook_, {"remove", record, dns01_txt_value(key_authorization)});
+        if (!outcome.succeeded())
+            log::warning("the DNS hook " + hook_ + " failed to remove " + record + " (" +
+                         outcome.describe() + ")");
     } catch (const std::exception& e) {
         log::warning(std::string("the DNS hook could not remove a record: ") + e.what());
     }

@@ -36,8 +36,4 @@ private:
     std::chrono::seconds propagation_wait_;
 };
 
-/// Runs `program args…` and waits for it; returns its exit status (128+signal when killed).
-/// Error{NotFound} when it cannot be executed.
-int run_hook(const std::string& program, const std::vector<std::string>& args);
-
 }  // namespace hwacme::acme

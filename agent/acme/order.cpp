@@ -6,14 +6,10 @@
 
 #include "common/base64url.h"
 #include "common/error.h"
+#include "common/json_member.h"
 
 namespace hwacme::acme {
 namespace {
-
-std::string string_member(const boost::json::object& obj, std::string_view key) {
-    if (auto* v = obj.if_contains(key); v && v->is_string()) return std::string(v->as_string());
-    return {};
-}
 
 std::optional<Problem> problem_member(const boost::json::object& obj) {
     auto* e = obj.if_contains("error");

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <utility>
 
+#include "common/json_member.h"
 #include "common/log.h"
 
 namespace hwacme::acme {
@@ -44,11 +45,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 26> kExplana
     {"unsupportedIdentifier", "the CA does not support this identifier type"},
     {"userActionRequired", "the CA needs the operator to act first, e.g. accept new terms"},
 }};
-
-std::string string_member(const boost::json::object& obj, std::string_view key) {
-    if (auto* v = obj.if_contains(key); v && v->is_string()) return std::string(v->as_string());
-    return {};
-}
 
 Problem problem_from(const boost::json::object& obj) {
     Problem p;

@@ -5,12 +5,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
-#include <charconv>
 
 #include "common/base64url.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::acme {
 namespace {
@@ -38,60 +37,6 @@ Bytes serial_content_bytes(X509* certificate) {
     if (ASN1_get_object(&content, &content_length, &tag, &tag_class, der_length) & 0x80)
         throw Error(Errc::InvalidArgument, "the certificate's serial number is malformed DER");
     return {content, content + content_length};
-}
-
-bool parse_digits(std::string_view text, std::size_t pos, std::size_t count, int& value) {
-    if (pos + count > text.size()) return false;
-    auto digits = text.substr(pos, count);
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return false;
-    std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    return true;
-}
-
-/// RFC 3339 §5.6 date-time; fractional seconds are dropped.
-std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    auto separator_at = [&](std::size_t pos, char wanted) {
-        return pos < text.size() && std::toupper(static_cast<unsigned char>(text[pos])) == wanted;
-    };
-    if (!parse_digits(text, 0, 4, year) || !separator_at(4, '-') ||
-        !parse_digits(text, 5, 2, month) || !separator_at(7, '-') ||
-        !parse_digits(text, 8, 2, day) || !separator_at(10, 'T') ||
-        !parse_digits(text, 11, 2, hour) || !separator_at(13, ':') ||
-        !parse_digits(text, 14, 2, minute) || !separator_at(16, ':') ||
-        !parse_digits(text, 17, 2, second))
-        return std::nullopt;
-    std::size_t pos = 19;
-    if (separator_at(pos, '.')) {
-        ++pos;
-        std::size_t digits_start = pos;
-        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
-        if (pos == digits_start) return std::nullopt;
-    }
-    std::chrono::seconds offset{0};
-    if (separator_at(pos, 'Z')) {
-        ++pos;
-    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-        int offset_hours = 0, offset_minutes = 0;
-        if (!parse_digits(text, pos + 1, 2, offset_hours) || !separator_at(pos + 3, ':') ||
-            !parse_digits(text, pos + 4, 2, offset_minutes) || offset_hours > 23 ||
-            offset_minutes > 59)
-            return std::nullopt;
-        offset = std::chrono::hours(offset_hours) + std::chrono::minutes(offset_minutes);
-        if (text[pos] == '-') offset = -offset;
-        pos += 6;
-    } else {
-        return std::nullopt;
-    }
-    std::chrono::year_month_day date{std::chrono::year(year),
-                                     std::chrono::month(static_cast<unsigned>(month)),
-                                     std::chrono::day(static_cast<unsigned>(day))};
-    // Second 60 is a leap second (RFC 3339 §5.7); sys_seconds has none, so it folds forward.
-    if (pos != text.size() || !date.ok() || hour > 23 || minute > 59 || second > 60)
-        return std::nullopt;
-    return std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
-           std::chrono::seconds(second) - offset;
 }
 
 std::chrono::sys_seconds window_time(const boost::json::object& window, std::string_view name,

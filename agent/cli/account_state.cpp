@@ -1,11 +1,11 @@
 #include "agent/cli/account_state.h"
 
-#include <sys/stat.h>
-
 #include <boost/json.hpp>
 
+#include "agent/manage/directories.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/json_member.h"
 
 namespace hwacme::cli {
 namespace {
@@ -21,19 +21,6 @@ std::string folder_name_for(const std::string& directory_url) {
     }
     while (!name.empty() && name.back() == '_') name.pop_back();
     return name.empty() ? "default" : name;
-}
-
-void create_private_dirs(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-        throw Error(Errc::Io, "cannot create state folder " + dir.string() + ": " + ec.message());
-    ::chmod(dir.c_str(), 0700);
-}
-
-std::string string_member(const boost::json::object& obj, std::string_view key) {
-    if (auto* v = obj.if_contains(key); v && v->is_string()) return std::string(v->as_string());
-    return {};
 }
 
 }  // namespace
@@ -72,8 +59,7 @@ std::optional<AccountState> load_account_state(const std::filesystem::path& stat
 
 void save_account_state(const std::filesystem::path& state_dir, const AccountState& state) {
     auto path = account_state_path(state_dir, state.directory_url);
-    create_private_dirs(state_dir);
-    create_private_dirs(path.parent_path());
+    manage::create_directories_with_mode(path.parent_path(), 0700);
     boost::json::array contacts(state.contacts.begin(), state.contacts.end());
     boost::json::object obj{{"directory", state.directory_url},
                             {"account_url", state.account_url},

@@ -6,9 +6,9 @@
 #include "agent/cli/acme_context.h"
 #include "agent/cli/command.h"
 #include "agent/cli/order_state.h"
-#include "agent/manage/rfc3339.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::cli {
 namespace {
@@ -76,7 +76,7 @@ void print_saved_orders(const std::vector<SavedOrder>& orders, bool json) {
                             {"names", boost::json::array(order.names.begin(), order.names.end())},
                             {"key", order.key_uri},
                             {"directory", order.directory_url},
-                            {"saved", manage::format_rfc3339(order.saved_at)}});
+                            {"saved", format_rfc3339(order.saved_at)}});
         std::cout << boost::json::serialize(boost::json::object{{"orders", std::move(list)}})
                   << "\n";
         return;
@@ -86,7 +86,7 @@ void print_saved_orders(const std::vector<SavedOrder>& orders, bool json) {
                   << "names: " << join(order.names, " ") << "\n"
                   << "key:   " << order.key_uri << "\n"
                   << "CA:    " << order.directory_url << "\n"
-                  << "saved: " << manage::format_rfc3339(order.saved_at) << "\n\n";
+                  << "saved: " << format_rfc3339(order.saved_at) << "\n\n";
 }
 
 void run_list(const GlobalOptions& global, const OrderArgs& args) {

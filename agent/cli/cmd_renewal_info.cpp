@@ -1,5 +1,4 @@
 #include <boost/json.hpp>
-#include <ctime>
 #include <iostream>
 #include <memory>
 
@@ -9,6 +8,7 @@
 #include "agent/cli/command.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::cli {
 namespace {
@@ -18,36 +18,28 @@ struct RenewalInfoArgs {
     bool json = false;
 };
 
-std::string rfc3339_utc(std::chrono::system_clock::time_point time) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm fields{};
-    gmtime_r(&seconds, &fields);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &fields);
-    return text;
-}
-
 void print_renewal_info(const std::string& id, const acme::RenewalInfo& info, bool json) {
-    auto next_check = std::chrono::system_clock::now() + info.retry_after;
+    auto next_check = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                      info.retry_after;
     // The explanation URL comes from the CA: escaped before it reaches a terminal.
     std::optional<std::string> explanation;
     if (info.explanation_url) explanation = log::printable(*info.explanation_url, 400);
     if (json) {
         boost::json::object out{{"id", id},
-                                {"window_start", rfc3339_utc(info.window_start)},
-                                {"window_end", rfc3339_utc(info.window_end)},
+                                {"window_start", format_rfc3339(info.window_start)},
+                                {"window_end", format_rfc3339(info.window_end)},
                                 {"retry_after_seconds", info.retry_after.count()},
-                                {"next_check", rfc3339_utc(next_check)}};
+                                {"next_check", format_rfc3339(next_check)}};
         if (explanation) out["explanation_url"] = *explanation;
         std::cout << boost::json::serialize(out) << "\n";
         return;
     }
     std::cout << "ari id:       " << id << "\n"
-              << "window start: " << rfc3339_utc(info.window_start) << "\n"
-              << "window end:   " << rfc3339_utc(info.window_end) << "\n";
+              << "window start: " << format_rfc3339(info.window_start) << "\n"
+              << "window end:   " << format_rfc3339(info.window_end) << "\n";
     if (explanation) std::cout << "explanation:  " << *explanation << "\n";
-    std::cout << "ask again:    " << rfc3339_utc(next_check) << " (in " << info.retry_after.count()
-              << " s)\n";
+    std::cout << "ask again:    " << format_rfc3339(next_check) << " (in "
+              << info.retry_after.count() << " s)\n";
 }
 
 void run_renewal_info(const GlobalOptions& global, const RenewalInfoArgs& args) {

@@ -9,15 +9,14 @@
 #include "agent/config/config.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"
-#include "agent/manage/rfc3339.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::cli {
 namespace {
 
 namespace json = boost::json;
-using manage::TimePoint;
 
 constexpr std::size_t kShownHistory = 5;
 
@@ -60,11 +59,11 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 
 json::value time_or_null(const std::optional<TimePoint>& time) {
     if (!time) return nullptr;
-    return json::string(manage::format_rfc3339(*time));
+    return json::string(format_rfc3339(*time));
 }
 
 std::string time_or_dash(const std::optional<TimePoint>& time) {
-    return time ? manage::format_rfc3339(*time) : "-";
+    return time ? format_rfc3339(*time) : "-";
 }
 
 std::optional<TimePoint> not_after(const CertificateView& view) {
@@ -154,8 +153,8 @@ json::object status_json(const CertificateView& view, const GlobalOptions& optio
         out["current"] = {{"serial", current.serial_hex},
                           {"key_uri", current.key_uri},
                           {"key_generation", current.key_generation},
-                          {"not_before", manage::format_rfc3339(current.not_before)},
-                          {"not_after", manage::format_rfc3339(current.not_after)},
+                          {"not_before", format_rfc3339(current.not_before)},
+                          {"not_after", format_rfc3339(current.not_after)},
                           {"ari_id", current.ari_id},
                           {"release_dir", current.release_dir.string()},
                           {"custody", custody}};
@@ -168,7 +167,7 @@ json::object status_json(const CertificateView& view, const GlobalOptions& optio
             {"key_generation", state.pending->key_generation},
             {"order_url", state.pending->order_url ? json::value(*state.pending->order_url)
                                                    : json::value(nullptr)},
-            {"started", manage::format_rfc3339(state.pending->started)}};
+            {"started", format_rfc3339(state.pending->started)}};
     else
         out["pending"] = nullptr;
     json::array retired;
@@ -176,17 +175,17 @@ json::object status_json(const CertificateView& view, const GlobalOptions& optio
         retired.push_back({{"key_uri", key.key_uri},
                            {"serial", key.serial_hex},
                            {"release_dir", key.release_dir.string()},
-                           {"destroy_after", manage::format_rfc3339(key.destroy_after)}});
+                           {"destroy_after", format_rfc3339(key.destroy_after)}});
     out["retired_keys"] = retired;
     out["last_key_generation"] = state.last_key_generation;
     out["deploy_pending"] = state.deploy_pending;
     out["last_error"] = state.last_error;
     json::array history;
     for (const auto& entry : state.history)
-        history.push_back({{"at", manage::format_rfc3339(entry.at)},
+        history.push_back({{"at", format_rfc3339(entry.at)},
                            {"serial", entry.serial_hex},
                            {"key_uri", entry.key_uri},
-                           {"not_after", manage::format_rfc3339(entry.not_after)}});
+                           {"not_after", format_rfc3339(entry.not_after)}});
     out["history"] = history;
     return out;
 }
@@ -199,8 +198,8 @@ void print_status(const CertificateView& view, const GlobalOptions& options) {
     if (state.current) {
         const auto& current = *state.current;
         std::cout << "  serial:         " << current.serial_hex << "\n"
-                  << "  valid:          " << manage::format_rfc3339(current.not_before) << " to "
-                  << manage::format_rfc3339(current.not_after) << "\n"
+                  << "  valid:          " << format_rfc3339(current.not_before) << " to "
+                  << format_rfc3339(current.not_after) << "\n"
                   << "  key:            " << current.key_uri << " (policy "
                   << policy_name(cert.key_policy) << ", generation " << current.key_generation
                   << ")\n";
@@ -215,20 +214,20 @@ void print_status(const CertificateView& view, const GlobalOptions& options) {
               << view.decision.reason << ")\n";
     if (state.pending)
         std::cout << "  pending:        key " << state.pending->key_uri << " since "
-                  << manage::format_rfc3339(state.pending->started) << ", order "
+                  << format_rfc3339(state.pending->started) << ", order "
                   << state.pending->order_url.value_or("not yet made") << "\n";
     for (const auto& key : state.retired_keys)
         std::cout << "  retired key:    " << key.key_uri << " (serial " << key.serial_hex
-                  << "), destroyed after " << manage::format_rfc3339(key.destroy_after) << "\n";
+                  << "), destroyed after " << format_rfc3339(key.destroy_after) << "\n";
     std::cout << "  deploy pending: " << (state.deploy_pending ? "yes" : "no") << "\n";
     if (!state.last_error.empty())
         std::cout << "  last error:     " << log::printable(state.last_error) << "\n";
     auto shown = std::min(state.history.size(), kShownHistory);
     for (auto it = state.history.end() - static_cast<std::ptrdiff_t>(shown);
          it != state.history.end(); ++it)
-        std::cout << "  issued:         " << manage::format_rfc3339(it->at) << " serial "
-                  << it->serial_hex << ", not after " << manage::format_rfc3339(it->not_after)
-                  << ", key " << it->key_uri << "\n";
+        std::cout << "  issued:         " << format_rfc3339(it->at) << " serial " << it->serial_hex
+                  << ", not after " << format_rfc3339(it->not_after) << ", key " << it->key_uri
+                  << "\n";
 }
 
 void run_status(const GlobalOptions& command_line, const StatusArgs& args) {

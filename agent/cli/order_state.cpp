@@ -1,17 +1,17 @@
 #include "agent/cli/order_state.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <tuple>
 
 #include "agent/cli/account_state.h"
-#include "agent/manage/rfc3339.h"
+#include "agent/manage/directories.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/json_member.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 #include "keystore/key.h"
 
 namespace hwacme::cli {
@@ -39,19 +39,6 @@ std::string record_file_name(const std::vector<std::string>& names, const std::s
     return file + ".json";
 }
 
-void create_private_dirs(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-        throw Error(Errc::Io, "cannot create state folder " + dir.string() + ": " + ec.message());
-    ::chmod(dir.c_str(), 0700);
-}
-
-std::string string_member(const boost::json::object& obj, std::string_view key) {
-    if (auto* v = obj.if_contains(key); v && v->is_string()) return std::string(v->as_string());
-    return {};
-}
-
 /// Error{Io} naming the file when it is not a whole record.
 SavedOrder parse_record(const std::filesystem::path& path) {
     boost::system::error_code ec;
@@ -66,7 +53,7 @@ SavedOrder parse_record(const std::filesystem::path& path) {
     if (auto* names = obj.if_contains("names"); names && names->is_array())
         for (const auto& name : names->as_array())
             if (name.is_string()) order.names.emplace_back(name.as_string());
-    auto saved_at = manage::parse_rfc3339(string_member(obj, "saved"));
+    auto saved_at = parse_rfc3339(string_member(obj, "saved"));
     if (order.directory_url.empty() || order.order_url.empty() || order.key_uri.empty() ||
         order.names.empty() || !saved_at)
         throw Error(Errc::Io, "saved order " + path.string() +
@@ -116,14 +103,12 @@ std::optional<SavedOrder> load_saved_order(const std::filesystem::path& state_di
 void save_order(const std::filesystem::path& state_dir, const SavedOrder& order) {
     auto names = name_set(order.names);
     auto path = saved_order_path(state_dir, order.directory_url, names, order.key_uri);
-    create_private_dirs(state_dir);
-    create_private_dirs(path.parent_path().parent_path());
-    create_private_dirs(path.parent_path());
+    manage::create_directories_with_mode(path.parent_path(), 0700);
     boost::json::object obj{{"directory", order.directory_url},
                             {"order_url", order.order_url},
                             {"names", boost::json::array(names.begin(), names.end())},
                             {"key", order.key_uri},
-                            {"saved", manage::format_rfc3339(order.saved_at)}};
+                            {"saved", format_rfc3339(order.saved_at)}};
     write_file_atomic(path, boost::json::serialize(obj) + "\n", 0600);
 }
 

@@ -12,18 +12,18 @@
 #include "agent/cli/certificate_files.h"
 #include "agent/cli/challenge_setup.h"
 #include "agent/cli/eab_options.h"
+#include "agent/config/key_template.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/deploy_hook.h"
 #include "agent/manage/release.h"
 #include "agent/manage/renewal_schedule.h"
-#include "agent/manage/rfc3339.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::cli {
 namespace {
 
-using manage::TimePoint;
 
 TimePoint now_seconds() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -213,7 +213,7 @@ manage::PendingRenewal CertificateRenewal::begin_renewal(TimePoint now) {
     pending.started = now;
     if (cert_.key_policy == config::KeyPolicy::Rotate) {
         pending.key_generation = state_.last_key_generation + 1;
-        pending.key_uri = manage::key_uri_for_generation(cert_.key_uri, pending.key_generation);
+        pending.key_uri = config::key_uri_for_generation(cert_.key_uri, pending.key_generation);
         state_.last_key_generation = pending.key_generation;
     } else {
         pending.key_uri = cert_.key_uri;
@@ -305,8 +305,8 @@ std::string CertificateRenewal::record_installed(const manage::InstalledCertific
         }
     }
     return cert_.name + ": renewed: serial " + installed.serial_hex + ", not after " +
-           manage::format_rfc3339(installed.not_after) + ", key " + installed.key_uri +
-           ", next renewal " + manage::format_rfc3339(*state_.renew_at);
+           format_rfc3339(installed.not_after) + ", key " + installed.key_uri + ", next renewal " +
+           format_rfc3339(*state_.renew_at);
 }
 
 /// The CA's suggested window for a certificate just issued; nullopt when the CA offers none or
@@ -340,7 +340,7 @@ void CertificateRenewal::deploy() {
             .key_uri = current.key_uri,
             .key_path = release.key_file ? (live / release.key_file->filename()).string() : "",
             .serial_hex = current.serial_hex,
-            .not_after = manage::format_rfc3339(current.not_after),
+            .not_after = format_rfc3339(current.not_after),
             .live_dir = live.string()};
         progress("running deploy hook " + cert_.deploy_hook);
         try {

@@ -5,9 +5,9 @@
 #include <stdexcept>
 
 #include "agent/manage/directories.h"
-#include "agent/manage/rfc3339.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::manage {
 namespace {

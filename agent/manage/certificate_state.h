@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace hwacme::manage {
+#include "common/rfc3339.h"
 
-using TimePoint = std::chrono::sys_seconds;
+namespace hwacme::manage {
 
 /// The certificate that is live now, with the key it certifies.
 struct InstalledCertificate {

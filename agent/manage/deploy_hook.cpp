@@ -1,6 +1,6 @@
 #include "agent/manage/deploy_hook.h"
 
-#include "agent/manage/child_process.h"
+#include "common/child_process.h"
 #include "common/error.h"
 
 namespace hwacme::manage {

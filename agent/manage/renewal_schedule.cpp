@@ -1,7 +1,6 @@
 #include "agent/manage/renewal_schedule.h"
 
-#include "agent/manage/rfc3339.h"
-#include "common/error.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::manage {
 namespace {
@@ -20,8 +19,6 @@ seconds random_up_to(seconds max, std::mt19937_64& random) {
 TimePoint one_third_left(TimePoint not_before, TimePoint not_after) {
     return not_after - (not_after - not_before) / 3;
 }
-
-constexpr std::string_view kGenerationPlaceholder = "{generation}";
 
 }  // namespace
 
@@ -61,18 +58,6 @@ RenewalDecision decide_renewal(const CertificateState& state, TimePoint now, boo
         decision.reason = "next renewal at " + format_rfc3339(*decision.renew_at);
     }
     return decision;
-}
-
-std::string key_uri_for_generation(const std::string& key_template, unsigned generation) {
-    auto at = key_template.find(kGenerationPlaceholder);
-    if (at == std::string::npos)
-        throw Error(Errc::InvalidArgument, "the key URI template '" + key_template + "' has no " +
-                                               std::string(kGenerationPlaceholder) +
-                                               " for the rotation to number new keys");
-    std::string uri = key_template;
-    for (; at != std::string::npos; at = uri.find(kGenerationPlaceholder, at))
-        uri.replace(at, kGenerationPlaceholder.size(), std::to_string(generation));
-    return uri;
 }
 
 }  // namespace hwacme::manage

@@ -34,8 +34,4 @@ struct RenewalDecision {
 
 RenewalDecision decide_renewal(const CertificateState& state, TimePoint now, bool force);
 
-/// The key URI of a rotation: `key_template` with "{generation}" replaced by `generation`.
-/// Error{InvalidArgument} when the template has no "{generation}".
-std::string key_uri_for_generation(const std::string& key_template, unsigned generation);
-
 }  // namespace hwacme::manage

@@ -79,8 +79,9 @@ TEST_CASE("a failing dns-01 hook stops the issuance with its exit code", "[pebbl
         run_hwacme(dns01_issue(pebble, tmp, {"fail.example.com"}),
                    {"CHALLTESTSRV_MANAGEMENT=" + pebble.challtestsrv_url(), "HOOK_FAIL_ADD=1"});
     CHECK(result.exit_code == 1);
-    CHECK(result.stderr_text.find("failed to add _acme-challenge.fail.example.com (exit 3)") !=
-          std::string::npos);
+    CHECK(
+        result.stderr_text.find("failed to add _acme-challenge.fail.example.com (exit status 3)") !=
+        std::string::npos);
     CHECK_FALSE(fs::exists(tmp / "out"));
 }
 

@@ -138,17 +138,3 @@ TEST_CASE("a state without a chosen time renews with a third of the lifetime lef
     CHECK(decision.renew_at == kNotAfter - days(30));
     CHECK(decide_renewal(state, kNotAfter - days(30), false).due);
 }
-
-TEST_CASE("a key URI template is numbered by generation", "[unit]") {
-    CHECK(key_uri_for_generation("pkcs11:token=acme;object=web-{generation}", 3) ==
-          "pkcs11:token=acme;object=web-3");
-    CHECK(key_uri_for_generation("tpm2:path=/k/{generation}/web-{generation}.pem", 12) ==
-          "tpm2:path=/k/12/web-12.pem");
-    try {
-        key_uri_for_generation("pkcs11:token=acme;object=web", 3);
-        FAIL("no error");
-    } catch (const Error& e) {
-        CHECK(e.code() == Errc::InvalidArgument);
-        CHECK(std::string(e.what()).find("pkcs11:token=acme;object=web") != std::string::npos);
-    }
-}

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "agent/manage/rfc3339.h"
+#include "common/rfc3339.h"
 #include "tests/cli/hwacme_runner.h"
 
 using namespace hwacme::cli;
@@ -40,7 +40,7 @@ TEST_CASE("a saved order loads back for the same set of names however spelled", 
     REQUIRE(loaded);
     CHECK(loaded->order_url == "https://ca/o/1");
     CHECK(loaded->names == std::vector<std::string>{"example.com", "www.example.com"});
-    CHECK(hwacme::manage::format_rfc3339(loaded->saved_at) == "2026-11-18T11:06:40Z");
+    CHECK(hwacme::format_rfc3339(loaded->saved_at) == "2026-11-18T11:06:40Z");
     CHECK_FALSE(load_saved_order(state, kCa, {"example.com"}, "file:/k.pem"));
     CHECK_FALSE(
         load_saved_order(state, kCa, {"example.com", "www.example.com"}, "file:/other.pem"));

@@ -1,4 +1,4 @@
-#include "agent/manage/child_process.h"
+#include "common/child_process.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace hwacme::manage {
+namespace hwacme {
 namespace {
 
 std::string_view variable_name(std::string_view entry) {
@@ -90,4 +90,4 @@ ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironm
     return outcome;
 }
 
-}  // namespace hwacme::manage
+}  // namespace hwacme

@@ -1,8 +1,8 @@
-#include "agent/manage/rfc3339.h"
+#include "common/rfc3339.h"
 
 #include <cstdio>
 
-namespace hwacme::manage {
+namespace hwacme {
 namespace {
 
 using namespace std::chrono;
@@ -75,4 +75,4 @@ std::optional<TimePoint> parse_rfc3339(std::string_view text) {
     return sys_days(date) + hours(*hour) + minutes(*minute) + seconds(*second) - offset;
 }
 
-}  // namespace hwacme::manage
+}  // namespace hwacme

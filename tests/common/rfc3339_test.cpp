@@ -1,8 +1,8 @@
-#include "agent/manage/rfc3339.h"
+#include "common/rfc3339.h"
 
 #include <catch2/catch.hpp>
 
-using namespace hwacme::manage;
+using namespace hwacme;
 using namespace std::chrono;
 
 TEST_CASE("RFC 3339 times are written in UTC and read back", "[unit]") {

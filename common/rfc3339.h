@@ -4,9 +4,12 @@
 #include <string>
 #include <string_view>
 
-#include "agent/manage/certificate_state.h"
+#include <chrono>
 
-namespace hwacme::manage {
+namespace hwacme {
+
+/// Times in the state files and ACME objects: whole seconds, UTC.
+using TimePoint = std::chrono::sys_seconds;
 
 /// "2026-11-28T15:10:15Z": RFC 3339 §5.6 in UTC, whole seconds.
 std::string format_rfc3339(TimePoint time);
@@ -15,4 +18,4 @@ std::string format_rfc3339(TimePoint time);
 /// fractional seconds (dropped), and "Z" or a ±HH:MM offset. nullopt when `text` is not one.
 std::optional<TimePoint> parse_rfc3339(std::string_view text);
 
-}  // namespace hwacme::manage
+}  // namespace hwacme

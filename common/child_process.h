@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace hwacme::manage {
+namespace hwacme {
 
 /// How a child program ended.
 struct ChildOutcome {
@@ -26,8 +26,8 @@ struct ChildEnvironment {
 
 /// Runs argv[0] (looked up in PATH when it has no '/') with argv, without a shell, stdin from
 /// /dev/null and stdout sent to our stderr (our stdout may be machine-read JSON), and waits for
-/// it. Error{Io} only when waiting fails. Like acme::run_hook (dns01_solver.cpp), which has no
-/// environment or output control; that one could move here one day.
-ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironment& environment);
+/// it. Error{Io} only when waiting fails. DNS hooks and deploy hooks run through it.
+ChildOutcome run_child(const std::vector<std::string>& argv,
+                       const ChildEnvironment& environment = {});
 
-}  // namespace hwacme::manage
+}  // namespace hwacme
