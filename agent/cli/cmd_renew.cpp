@@ -116,8 +116,8 @@ void add_renew_command(CLI::App& app, GlobalOptions& global, Commands& commands)
     renew->add_option("--cert", args->names, "only this certificate (repeatable)");
     renew->add_flag("--force", args->force, "renew whether due or not");
     renew->add_flag("--dry-run", args->dry_run,
-                    "rehearse against the CA's staging directory with a throwaway state and "
-                    "output folder; installs nothing and runs no deploy hook");
+                    "rehearse against the CA's staging directory (or --server) with a "
+                    "throwaway state and output folder; installs nothing and runs no deploy hook");
     renew->add_option("--timeout", args->timeout_seconds,
                       "seconds to wait for the validation and issuance of each certificate "
                       "(default 300)");

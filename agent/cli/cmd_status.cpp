@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "agent/cli/ca_session.h"
 #include "agent/cli/command.h"
-#include "agent/cli/renewal_run.h"
 #include "agent/config/config.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"

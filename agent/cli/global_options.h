@@ -11,6 +11,8 @@ namespace hwacme::cli {
 /// Options every command accepts, before or after the command name.
 struct GlobalOptions {
     std::string server = "https://acme-v02.api.letsencrypt.org/directory";
+    /// --server or HWACME_SERVER was given: it then wins over a configuration's CA.
+    bool server_given = false;
     std::string ca_bundle;
     std::string state_dir;
     std::string tcti;

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
         int code = app.exit(e);  // prints help, the version, or what is wrong with the line
         return code == 0 ? 0 : kUsage;
     }
+    global.server_given = app.get_option("--server")->count() > 0;
     if (global.verbose) hwacme::log::set_level(hwacme::log::Level::Debug);
     try {
         for (const auto& command : commands)

@@ -10,8 +10,8 @@
 #include "agent/acme/issuance.h"
 #include "agent/acme/renewal_info.h"
 #include "agent/cli/certificate_files.h"
+#include "agent/cli/certificate_renewal.h"
 #include "agent/cli/challenge_setup.h"
-#include "agent/cli/eab_options.h"
 #include "agent/config/key_template.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/deploy_hook.h"
@@ -23,7 +23,6 @@
 
 namespace hwacme::cli {
 namespace {
-
 
 TimePoint now_seconds() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -52,57 +51,7 @@ std::string ari_id_of(X509* leaf) {
     }
 }
 
-/// One certificate's pass of a run: its state is loaded once, changed step by step and saved
-/// after every step that a rerun after a crash must know about.
-class CertificateRenewal {
-public:
-    CertificateRenewal(CaSession& ca, const config::CertificateConfig& certificate,
-                       std::filesystem::path state_dir, const RenewalSettings& settings)
-        : ca_(ca),
-          cert_(certificate),
-          state_dir_(std::move(state_dir)),
-          settings_(settings),
-          state_(manage::load_certificate_state(state_dir_, cert_.name)) {}
-
-    std::string run();
-    /// Remembers why the run failed; a failure to save that is only logged, since it must not
-    /// hide the failure itself.
-    void record_failure(const std::string& message) noexcept;
-
-private:
-    void save(const manage::CertificateState& state) {
-        manage::save_certificate_state(state_dir_, cert_.name, state);
-    }
-    void save() { save(state_); }
-    void progress(const std::string& message) const { log::info(cert_.name + ": " + message); }
-
-    void refresh_ari_window(TimePoint now);
-    std::optional<manage::SuggestedWindow> fetch_window(const std::string& ari_id,
-                                                        manage::CertificateState& state,
-                                                        TimePoint now);
-    std::string renew(TimePoint now);
-    manage::PendingRenewal begin_renewal(TimePoint now);
-    acme::IssuedCertificate order(manage::PendingRenewal& pending, const keystore::Key& key);
-    std::string install(const manage::PendingRenewal& pending, const keystore::Key& key,
-                        const acme::IssuedCertificate& issued);
-    std::string record_installed(const manage::InstalledCertificate& installed);
-    std::optional<manage::SuggestedWindow> window_of_new(const std::string& ari_id,
-                                                         manage::CertificateState& state,
-                                                         TimePoint now);
-    void deploy();
-    void destroy_expired_keys(TimePoint now);
-    void destroy_key(const std::string& uri);
-    bool in_use(const std::string& key_uri) const {
-        return (state_.current && state_.current->key_uri == key_uri) ||
-               (state_.pending && state_.pending->key_uri == key_uri);
-    }
-
-    CaSession& ca_;
-    const config::CertificateConfig& cert_;
-    std::filesystem::path state_dir_;
-    const RenewalSettings& settings_;
-    manage::CertificateState state_;
-};
+}  // namespace
 
 std::string CertificateRenewal::run() {
     TimePoint now = now_seconds();
@@ -322,110 +271,6 @@ std::optional<manage::SuggestedWindow> CertificateRenewal::window_of_new(
         log::warning(cert_.name + ": no renewalInfo window yet: " + e.what());
         return std::nullopt;
     }
-}
-
-/// Runs the deploy hook of a certificate installed and not yet deployed. A failure keeps
-/// deploy_pending, so the next run tries again; the certificate is never rolled back.
-void CertificateRenewal::deploy() {
-    if (settings_.dry_run || !state_.deploy_pending || !state_.current) return;
-    const auto& current = *state_.current;
-    if (!cert_.deploy_hook.empty()) {
-        auto release = manage::release_at(current.release_dir);
-        auto live = cert_.output_dir / "current";
-        manage::DeployEvent event{
-            .name = cert_.name,
-            .cert_path = (live / release.cert.filename()).string(),
-            .chain_path = (live / release.chain.filename()).string(),
-            .fullchain_path = (live / release.fullchain.filename()).string(),
-            .key_uri = current.key_uri,
-            .key_path = release.key_file ? (live / release.key_file->filename()).string() : "",
-            .serial_hex = current.serial_hex,
-            .not_after = format_rfc3339(current.not_after),
-            .live_dir = live.string()};
-        progress("running deploy hook " + cert_.deploy_hook);
-        try {
-            manage::run_deploy_hook(cert_.deploy_hook, event);
-        } catch (const Error& e) {
-            throw Error(e.code(), "serial " + current.serial_hex +
-                                      " is installed but its deploy hook failed (retried on "
-                                      "the next run): " +
-                                      e.what());
-        }
-    }
-    state_.deploy_pending = false;
-    save();
-}
-
-/// Destroys, in their devices, the retired keys whose grace period is over, and their
-/// releases. A key leaves the state only once both are gone, so a failure is retried.
-void CertificateRenewal::destroy_expired_keys(TimePoint now) {
-    std::string failures;
-    for (auto it = state_.retired_keys.begin(); it != state_.retired_keys.end();) {
-        if (it->destroy_after > now || in_use(it->key_uri)) {
-            ++it;
-            continue;
-        }
-        try {
-            destroy_key(it->key_uri);
-            manage::remove_release(cert_.output_dir, it->release_dir);
-        } catch (const Error& e) {
-            failures += (failures.empty() ? "" : "; ") + it->key_uri + ": " + e.what();
-            ++it;
-            continue;
-        }
-        progress("destroyed retired key " + it->key_uri + " of serial " + it->serial_hex);
-        it = state_.retired_keys.erase(it);
-        save();
-    }
-    if (!failures.empty())
-        throw Error(Errc::DeviceFailure, "cannot destroy retired keys: " + failures);
-}
-
-/// Destroys a key in its device; one that is gone already (a rerun after a crash) is fine.
-void CertificateRenewal::destroy_key(const std::string& uri) {
-    auto parsed = keystore::KeyUri::parse(uri);
-    const auto& context = ca_.context();
-    auto store = context.registry.open_keystore(parsed, context.global.keystore_options());
-    try {
-        store->remove(parsed);
-    } catch (const Error& e) {
-        if (e.code() != Errc::NotFound) throw;
-    }
-}
-
-}  // namespace
-
-GlobalOptions managed_options(const GlobalOptions& command_line, const config::Config& config,
-                              bool staging) {
-    GlobalOptions options = command_line;
-    const auto& ca = config.ca;
-    options.server =
-        staging && !ca.staging_directory_url.empty() ? ca.staging_directory_url : ca.directory_url;
-    if (options.ca_bundle.empty()) options.ca_bundle = ca.ca_bundle.string();
-    if (options.tcti.empty()) options.tcti = config.tcti;
-    if (options.state_dir.empty()) options.state_dir = config.state_dir.string();
-    return options;
-}
-
-CaSession::CaSession(const GlobalOptions& options, const config::CaConfig& ca)
-    : ca_(ca), context_(std::make_unique<AcmeContext>(options)) {}
-
-CaSession::~CaSession() = default;
-
-acme::AccountSession& CaSession::account() {
-    if (session_) return *session_;
-    EabOptions eab{ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg};
-    account_.emplace(resolve_account(*context_, {.account_key_uri = ca_.account_key_uri,
-                                                 .emails = ca_.emails,
-                                                 .agree_tos = ca_.agree_tos,
-                                                 .key_type = ca_.account_key_type,
-                                                 .eab = eab.load()}));
-    session_.emplace(context_->acme, *account_->key, account_->state.account_url);
-    return *session_;
-}
-
-bool CaSession::offers_renewal_info() {
-    return context_->acme.directory().renewal_info.has_value();
 }
 
 std::string renew_certificate(CaSession& ca, const config::CertificateConfig& certificate,

@@ -1,0 +1,41 @@
+#include "agent/cli/ca_session.h"
+
+#include "agent/cli/eab_options.h"
+
+namespace hwacme::cli {
+
+GlobalOptions managed_options(const GlobalOptions& command_line, const config::Config& config,
+                              bool staging) {
+    GlobalOptions options = command_line;
+    const auto& ca = config.ca;
+    if (!command_line.server_given)
+        options.server = staging && !ca.staging_directory_url.empty() ? ca.staging_directory_url
+                                                                      : ca.directory_url;
+    if (options.ca_bundle.empty()) options.ca_bundle = ca.ca_bundle.string();
+    if (options.tcti.empty()) options.tcti = config.tcti;
+    if (options.state_dir.empty()) options.state_dir = config.state_dir.string();
+    return options;
+}
+
+CaSession::CaSession(const GlobalOptions& options, const config::CaConfig& ca)
+    : ca_(ca), context_(std::make_unique<AcmeContext>(options)) {}
+
+CaSession::~CaSession() = default;
+
+acme::AccountSession& CaSession::account() {
+    if (session_) return *session_;
+    EabOptions eab{ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg};
+    account_.emplace(resolve_account(*context_, {.account_key_uri = ca_.account_key_uri,
+                                                 .emails = ca_.emails,
+                                                 .agree_tos = ca_.agree_tos,
+                                                 .key_type = ca_.account_key_type,
+                                                 .eab = eab.load()}));
+    session_.emplace(context_->acme, *account_->key, account_->state.account_url);
+    return *session_;
+}
+
+bool CaSession::offers_renewal_info() {
+    return context_->acme.directory().renewal_info.has_value();
+}
+
+}  // namespace hwacme::cli
