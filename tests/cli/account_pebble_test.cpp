@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/hwacme_args.h"
 #include "tests/support/pebble_fixture.h"
 
 using namespace hwacme::test;
@@ -12,10 +13,7 @@ namespace {
 
 class Operator {
 public:
-    Operator(const PebbleFixture& pebble, const TempDir& tmp)
-        : options_{"--server",    pebble.directory_url(),
-                   "--ca-bundle", pebble.tls_ca_path().string(),
-                   "--state-dir", (tmp / "state").string()} {}
+    Operator(const PebbleFixture& pebble, const TempDir& tmp) : options_(ca_options(pebble, tmp)) {}
 
     CommandResult run(std::vector<std::string> args) const {
         args.insert(args.end(), options_.begin(), options_.end());

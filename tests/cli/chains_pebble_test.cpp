@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/hwacme_args.h"
 #include "tests/support/pebble_fixture.h"
 
 using namespace hwacme::test;
@@ -58,15 +59,8 @@ TEST_CASE("the preferred chain option picks the CA's alternate chain up to the n
                                       "--http-port",
                                       std::to_string(pebble.http_port()),
                                       "--out",
-                                      (tmp / out).string(),
-                                      "--server",
-                                      pebble.directory_url(),
-                                      "--ca-bundle",
-                                      pebble.tls_ca_path().string(),
-                                      "--state-dir",
-                                      (tmp / "state").string()};
-        args.insert(args.end(), extra.begin(), extra.end());
-        auto result = run_hwacme(args);
+                                      (tmp / out).string()};
+        auto result = run_hwacme(join(join(args, ca_options(pebble, tmp)), extra));
         INFO(result.stderr_text);
         REQUIRE(result.exit_code == 0);
     };

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/hwacme_args.h"
 #include "tests/support/pebble_fixture.h"
 
 using namespace hwacme::test;
@@ -23,12 +24,10 @@ fs::path issue(const PebbleFixture& pebble, const TempDir& tmp,
     std::vector<std::string> args{"issue"};
     for (const auto& name : names) args.insert(args.end(), {"-d", name});
     args.insert(args.end(), challenge_args.begin(), challenge_args.end());
-    args.insert(args.end(),
-                {"--key", "file:" + (tmp / "k.pem").string(), "--account-key",
-                 "file:" + (tmp / "acct.pem").string(), "--agree-tos", "--out",
-                 (tmp / "out").string(), "--server", pebble.directory_url(), "--ca-bundle",
-                 pebble.tls_ca_path().string(), "--state-dir", (tmp / "state").string()});
-    auto result = run_hwacme(args);
+    args.insert(args.end(), {"--key", "file:" + (tmp / "k.pem").string(), "--account-key",
+                             "file:" + (tmp / "acct.pem").string(), "--agree-tos", "--out",
+                             (tmp / "out").string()});
+    auto result = run_hwacme(join(args, ca_options(pebble, tmp)));
     INFO(result.stderr_text);
     REQUIRE(result.exit_code == 0);
     return tmp / "out";

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/hwacme_args.h"
 #include "tests/support/pebble_fixture.h"
 
 using namespace hwacme::test;
@@ -22,17 +23,9 @@ fs::path write_key_file(const TempDir& tmp, const std::string& name, const std::
 }
 
 std::vector<std::string> register_args(const PebbleFixture& pebble, const TempDir& tmp) {
-    return {"account",
-            "register",
-            "--account-key",
-            "file:" + (tmp / "acct.pem").string(),
-            "--agree-tos",
-            "--server",
-            pebble.directory_url(),
-            "--ca-bundle",
-            pebble.tls_ca_path().string(),
-            "--state-dir",
-            (tmp / "state").string()};
+    return join({"account", "register", "--account-key", "file:" + (tmp / "acct.pem").string(),
+                 "--agree-tos"},
+                ca_options(pebble, tmp));
 }
 
 }  // namespace

@@ -1,24 +1,17 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/hwacme_args.h"
 #include "tests/support/pebble_fixture.h"
+#include "tests/support/slurp.h"
 
 using namespace hwacme::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string openssl(const std::vector<std::string>& args) {
     std::vector<std::string> argv{"openssl"};
@@ -27,17 +20,6 @@ std::string openssl(const std::vector<std::string>& args) {
     INFO("openssl stderr: " << result.stderr_text);
     REQUIRE(result.exit_code == 0);
     return result.stdout_text;
-}
-
-/// The global options that point hwacme at the fixture's CA, with its TLS root trusted.
-std::vector<std::string> ca_options(const PebbleFixture& pebble, const TempDir& tmp) {
-    return {"--server",    pebble.directory_url(),  "--ca-bundle", pebble.tls_ca_path().string(),
-            "--state-dir", (tmp / "state").string()};
-}
-
-std::vector<std::string> join(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
 }
 
 /// What a relying party checks: the chain verifies to Pebble's root, the SANs are the names

@@ -11,17 +11,11 @@
 #include <vector>
 
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/slurp.h"
 
 namespace hwacme::test::deploy {
 
 namespace fs = std::filesystem;
-
-inline std::string slurp(const fs::path& file) {
-    std::ifstream in(file);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 inline void write_executable(const fs::path& file, const std::string& text) {
     std::ofstream(file) << text;

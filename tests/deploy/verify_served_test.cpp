@@ -1,37 +1,18 @@
 // VERIFY_CONNECT: after the reload the hooks make a TLS handshake with the server and fail
 // unless it presents the new certificate. A real TLS server (openssl s_server) stands in for the
 // reloaded web server, serving a certificate whose serial the test chose.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <optional>
 #include <thread>
 
 #include "tests/deploy/deploy_test_support.h"
+#include "tests/support/free_port.h"
 
 using namespace hwacme::test;
 using namespace hwacme::test::deploy;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A loopback port the kernel just gave out and took back.
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-              ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    ::close(fd);
-    REQUIRE(ok);
-    return ntohs(addr.sin_port);
-}
 
 /// openssl s_server with a fresh self-signed certificate of serial 0x0a1b2c.
 class TlsServer {

@@ -13,7 +13,7 @@
 #include "agent/http/http_client.h"
 #include "agent/http/standalone_http01.h"
 #include "common/error.h"
-#include "tests/http/http_test_util.h"
+#include "tests/support/free_port.h"
 
 using hwacme::Errc;
 using hwacme::Error;
@@ -150,7 +150,7 @@ TEST_CASE("client switches between HEAD, POST and GET on one handle", "[unit]") 
 }
 
 TEST_CASE("client reports a refused connection as a Network error naming the URL", "[unit]") {
-    auto url = "http://127.0.0.1:" + std::to_string(hwacme::test::free_loopback_port()) + "/dir";
+    auto url = "http://127.0.0.1:" + std::to_string(hwacme::test::free_port()) + "/dir";
     Client client(quick_options());
     try {
         client.get(url);

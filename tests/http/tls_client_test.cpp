@@ -1,17 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -21,9 +16,9 @@
 #include "agent/http/http_client.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "tests/http/http_test_util.h"
-
-extern char** environ;
+#include "tests/support/free_port.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
 
 using hwacme::Errc;
 using hwacme::Error;
@@ -34,49 +29,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A child process started without a shell, its output discarded; the destructor stops it.
-class ChildProcess {
-public:
-    explicit ChildProcess(const std::vector<std::string>& argv) {
-        std::vector<char*> args;
-        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-        int rc = posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (rc != 0) {
-            throw std::runtime_error("cannot start " + argv[0] +
-                                     " (Debian package openssl): " + std::strerror(rc));
-        }
-    }
-    ~ChildProcess() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGTERM);
-        wait();
-    }
-    ChildProcess(const ChildProcess&) = delete;
-    ChildProcess& operator=(const ChildProcess&) = delete;
-
-    /// Waits for the child to end; its exit status, or -1 if a signal ended it.
-    int wait() {
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
-
 void run(const std::vector<std::string>& argv) {
-    ChildProcess child(argv);
-    if (child.wait() != 0) throw std::runtime_error(argv[0] + " " + argv[1] + " failed");
+    if (hwacme::test::run_command(argv).exit_code != 0)
+        throw std::runtime_error(argv[0] + " " + argv[1] + " failed");
 }
 
 bool accepts_connections(std::uint16_t port) {
@@ -136,10 +91,11 @@ struct TestPki {
 class TlsServer {
 public:
     explicit TlsServer(const TestPki& pki)
-        : port_(hwacme::test::free_loopback_port()),
-          process_({"openssl", "s_server", "-quiet", "-accept",
-                    "127.0.0.1:" + std::to_string(port_), "-cert", pki.server_cert, "-key",
-                    pki.server_key, "-www"}) {
+        : port_(static_cast<std::uint16_t>(hwacme::test::free_port())),
+          process_(
+              {"openssl", "s_server", "-quiet", "-accept", "127.0.0.1:" + std::to_string(port_),
+               "-cert", pki.server_cert, "-key", pki.server_key, "-www"},
+              {.stdout_path = "/dev/null", .stderr_path = "/dev/null"}) {
         auto deadline = std::chrono::steady_clock::now() + 10s;
         while (!accepts_connections(port_)) {
             if (std::chrono::steady_clock::now() > deadline) {
@@ -153,7 +109,7 @@ public:
 
 private:
     std::uint16_t port_;
-    ChildProcess process_;
+    hwacme::test::Process process_;
 };
 
 ClientOptions quick_options() {

@@ -7,7 +7,7 @@
 #include "agent/http/http01_responder.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "tests/http/http_test_util.h"
+#include "tests/support/temp_dir.h"
 
 using hwacme::Errc;
 using hwacme::Error;

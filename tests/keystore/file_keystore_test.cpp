@@ -10,53 +10,26 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "common/error.h"
 #include "keystore/ecdsa_signature.h"
 #include "keystore/registry.h"
 #include "tests/keystore/error_code.h"
 #include "tests/keystore/keystore_conformance.h"
+#include "tests/support/slurp.h"
+#include "tests/support/temp_dir.h"
 
 using namespace hwacme;
 using namespace hwacme::keystore;
 using hwacme::keystore::testing::error_code_of;
+using hwacme::test::slurp;
+using hwacme::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr std::array kAllTypes{KeyType::EcP256, KeyType::EcP384, KeyType::Rsa2048, KeyType::Rsa3072,
                                KeyType::Rsa4096};
-
-/// A fresh folder under /tmp, removed with everything in it at scope exit.
-class TempFolder {
-public:
-    explicit TempFolder(const std::string& name)
-        : path_(fs::temp_directory_path() /
-                ("hwacme-keystore-" + name + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    TempFolder(const TempFolder&) = delete;
-    TempFolder& operator=(const TempFolder&) = delete;
-    ~TempFolder() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-    fs::path operator/(const std::string& name) const { return path_ / name; }
-    KeyUri uri() const { return KeyUri::file(path_.string()); }
-
-private:
-    fs::path path_;
-};
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 void spit(const fs::path& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
@@ -141,19 +114,19 @@ std::string fact(const std::vector<std::pair<std::string, std::string>>& facts,
 }  // namespace
 
 TEST_CASE("file keystore passes the keystore conformance check for every key type", "[unit]") {
-    TempFolder folder("conformance");
+    TempDir folder("hwacme-keystore-conformance");
     auto store = file_store();
     testing::check_keystore_conformance(
         *store,
         [&](std::string_view name) {
             return KeyUri::file((folder / (std::string(name) + ".pem")).string());
         },
-        kAllTypes, folder.uri());
+        kAllTypes, KeyUri::file(folder.path().string()));
 }
 
 TEST_CASE("a generated key is a 0600 PKCS#8 file that reopens and signs verifiable digests",
           "[unit]") {
-    TempFolder folder("generate");
+    TempDir folder("hwacme-keystore-generate");
     auto store = file_store();
     const KeyType type = GENERATE(from_range(kAllTypes));
     INFO(to_string(type));
@@ -192,7 +165,7 @@ TEST_CASE("a generated key is a 0600 PKCS#8 file that reopens and signs verifiab
 }
 
 TEST_CASE("a generated key file is 0600 even under a permissive umask", "[unit]") {
-    TempFolder folder("umask");
+    TempDir folder("hwacme-keystore-umask");
     const mode_t saved = ::umask(0);
     file_store()->generate(KeyUri::file((folder / "k.pem").string()), KeyType::EcP256);
     ::umask(saved);
@@ -201,7 +174,7 @@ TEST_CASE("a generated key file is 0600 even under a permissive umask", "[unit]"
 
 TEST_CASE("generating into a missing folder is NotFound naming the folder, leaving nothing",
           "[unit]") {
-    TempFolder folder("missing");
+    TempDir folder("hwacme-keystore-missing");
     const fs::path path = folder / "no-such-dir" / "k.pem";
     try {
         file_store()->generate(KeyUri::file(path.string()), KeyType::EcP256);
@@ -214,7 +187,7 @@ TEST_CASE("generating into a missing folder is NotFound naming the folder, leavi
 }
 
 TEST_CASE("generating over a symlink is refused and the link target is untouched", "[unit]") {
-    TempFolder folder("symlink");
+    TempDir folder("hwacme-keystore-symlink");
     spit(folder / "target.txt", "precious");
     fs::create_symlink(folder / "target.txt", folder / "k.pem");
     fs::create_symlink(folder / "dangling", folder / "d.pem");
@@ -240,7 +213,7 @@ TEST_CASE("opening a missing key file is NotFound naming the path", "[unit]") {
 }
 
 TEST_CASE("a file that is not a private key PEM is InvalidArgument", "[unit]") {
-    TempFolder folder("not-a-key");
+    TempDir folder("hwacme-keystore-not-a-key");
     auto store = file_store();
     spit(folder / "text.pem", "hello\n");
     spit(folder / "empty.pem", "");
@@ -259,11 +232,12 @@ TEST_CASE("a file that is not a private key PEM is InvalidArgument", "[unit]") {
                        Catch::Contains((folder / name).string() + " is not a private key PEM"));
         }
     }
-    CHECK(error_code_of([&] { store->open(folder.uri()); }) == Errc::InvalidArgument);
+    CHECK(error_code_of([&] { store->open(KeyUri::file(folder.path().string())); }) ==
+          Errc::InvalidArgument);
 }
 
 TEST_CASE("traditional EC and RSA PEM keys open with their type and sign", "[unit]") {
-    TempFolder folder("traditional");
+    TempDir folder("hwacme-keystore-traditional");
     auto store = file_store();
     struct Case {
         const char* name;
@@ -284,7 +258,7 @@ TEST_CASE("traditional EC and RSA PEM keys open with their type and sign", "[uni
 }
 
 TEST_CASE("keys of other kinds and sizes are Unsupported", "[unit]") {
-    TempFolder folder("unsupported");
+    TempDir folder("hwacme-keystore-unsupported");
     auto store = file_store();
     write_pem(folder / "ed25519.pem", keygen("ED25519", nullptr).get(), PemForm::Pkcs8);
     write_pem(folder / "p521.pem", keygen("EC", "P-521").get(), PemForm::Pkcs8);
@@ -298,7 +272,7 @@ TEST_CASE("keys of other kinds and sizes are Unsupported", "[unit]") {
 }
 
 TEST_CASE("an encrypted PKCS#8 key is Unsupported without prompting for a passphrase", "[unit]") {
-    TempFolder folder("encrypted");
+    TempDir folder("hwacme-keystore-encrypted");
     write_pem(folder / "enc.pem", keygen("EC", "P-256").get(), PemForm::EncryptedPkcs8);
     try {
         file_store()->open(KeyUri::file((folder / "enc.pem").string()));
@@ -310,7 +284,7 @@ TEST_CASE("an encrypted PKCS#8 key is Unsupported without prompting for a passph
 }
 
 TEST_CASE("a group-readable key file is used and describe() reports its mode", "[unit]") {
-    TempFolder folder("describe");
+    TempDir folder("hwacme-keystore-describe");
     auto store = file_store();
     const KeyUri uri = KeyUri::file((folder / "k.pem").string());
     store->generate(uri, KeyType::EcP384);
@@ -331,7 +305,7 @@ TEST_CASE("a group-readable key file is used and describe() reports its mode", "
 }
 
 TEST_CASE("listing a folder shows its private keys and skips other files", "[unit]") {
-    TempFolder folder("list");
+    TempDir folder("hwacme-keystore-list");
     auto store = file_store();
     store->generate(KeyUri::file((folder / "b-account.pem").string()), KeyType::EcP256);
     store->generate(KeyUri::file((folder / "a-web.pem").string()), KeyType::Rsa2048);
@@ -340,7 +314,7 @@ TEST_CASE("listing a folder shows its private keys and skips other files", "[uni
     spit(folder / "e-cert.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
     fs::create_directory(folder / "f-dir.pem");
 
-    auto keys = store->list(folder.uri());
+    auto keys = store->list(KeyUri::file(folder.path().string()));
     REQUIRE(keys.size() == 3);
     CHECK(keys[0].uri == "file:" + (folder / "a-web.pem").string());
     CHECK(keys[0].type == KeyType::Rsa2048);
@@ -360,7 +334,7 @@ TEST_CASE("listing a folder shows its private keys and skips other files", "[uni
 }
 
 TEST_CASE("a digest of the wrong length is refused before signing", "[unit]") {
-    TempFolder folder("digest-length");
+    TempDir folder("hwacme-keystore-digest-length");
     auto store = file_store();
     for (KeyType type : {KeyType::EcP256, KeyType::Rsa2048}) {
         auto key =
@@ -377,7 +351,7 @@ TEST_CASE("a digest of the wrong length is refused before signing", "[unit]") {
 }
 
 TEST_CASE("remove refuses a file that is not a private key and keeps it", "[unit]") {
-    TempFolder folder("remove");
+    TempDir folder("hwacme-keystore-remove");
     auto store = file_store();
     spit(folder / "config.pem", "not a key\n");
     CHECK(error_code_of([&] { store->remove(KeyUri::file((folder / "config.pem").string())); }) ==
@@ -396,7 +370,7 @@ TEST_CASE("the file keystore refuses URIs of other schemes", "[unit]") {
 }
 
 TEST_CASE("a key's URI keeps a relative path and encodes odd characters", "[unit]") {
-    TempFolder folder("uri");
+    TempDir folder("hwacme-keystore-uri");
     const fs::path saved = fs::current_path();
     fs::current_path(folder.path());
     auto store = file_store();
@@ -408,7 +382,7 @@ TEST_CASE("a key's URI keeps a relative path and encodes odd characters", "[unit
 }
 
 TEST_CASE("open_or_generate_key through a Registry generates once, then opens", "[unit]") {
-    TempFolder folder("registry");
+    TempDir folder("hwacme-keystore-registry");
     Registry registry;
     registry.add("file", open_file_keystore);
     const KeyUri uri = KeyUri::file((folder / "account.pem").string());

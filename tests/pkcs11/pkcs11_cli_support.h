@@ -1,14 +1,8 @@
 #pragma once
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,7 +12,10 @@
 #include "keystore/keystore.h"
 #include "pkcs11/pkcs11_keystore.h"
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/certificate_spki.h"
+#include "tests/support/hwacme_args.h"
 #include "tests/support/pebble_fixture.h"
+#include "tests/support/slurp.h"
 
 // What the end-to-end tests of the pkcs11: backend share: they drive the built `hwacme` against
 // a Pebble CA and a throwaway SoftHSM token, and check the outcome with `openssl` and with the
@@ -26,13 +23,6 @@
 namespace hwacme::test::p11e2e {
 
 namespace fs = std::filesystem;
-
-inline std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 /// Runs `openssl ARGS…` and fails the test unless it exits 0; gives its stdout.
 inline std::string openssl(const std::vector<std::string>& args) {
@@ -42,18 +32,6 @@ inline std::string openssl(const std::vector<std::string>& args) {
     INFO("openssl " << args.front() << " stderr: " << result.stderr_text);
     REQUIRE(result.exit_code == 0);
     return result.stdout_text;
-}
-
-inline std::vector<std::string> join(std::vector<std::string> a,
-                                     const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-/// The global options that point hwacme at the fixture's CA, with its TLS root trusted.
-inline std::vector<std::string> ca_options(const PebbleFixture& pebble, const TempDir& tmp) {
-    return {"--server",    pebble.directory_url(),  "--ca-bundle", pebble.tls_ca_path().string(),
-            "--state-dir", (tmp / "state").string()};
 }
 
 /// `issue` options that serve http-01 on the port Pebble validates.
@@ -67,22 +45,6 @@ inline std::set<std::string> files_under(const fs::path& dir) {
     if (!fs::exists(dir)) return out;
     for (const auto& entry : fs::recursive_directory_iterator(dir))
         if (entry.is_regular_file()) out.insert(fs::relative(entry.path(), dir).string());
-    return out;
-}
-
-/// The DER SubjectPublicKeyInfo in the first certificate of a PEM file.
-inline Bytes certificate_spki(const fs::path& pem) {
-    std::FILE* f = std::fopen(pem.c_str(), "r");
-    REQUIRE(f != nullptr);
-    X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
-    std::fclose(f);
-    REQUIRE(cert != nullptr);
-    unsigned char* der = nullptr;
-    int len = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
-    X509_free(cert);
-    REQUIRE(len > 0);
-    Bytes out(der, der + len);
-    OPENSSL_free(der);
     return out;
 }
 

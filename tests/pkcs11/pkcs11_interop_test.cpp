@@ -12,27 +12,12 @@
 
 #include "tests/pkcs11/pkcs11_cli_support.h"
 #include "tests/pkcs11/softhsm_fixture.h"
+#include "tests/support/free_port.h"
 
 using namespace hwacme::test;
 using namespace hwacme::test::p11e2e;
 
 namespace {
-
-/// A loopback port the kernel just gave out and took back; another process could grab it
-/// before s_server binds it, which the wait below would then report.
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-              ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    ::close(fd);
-    REQUIRE(ok);
-    return ntohs(addr.sin_port);
-}
 
 bool accepts_connections(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -58,7 +58,7 @@ TEST_CASE("token account key and token certificate key issue a two-name certific
         openssl({"x509", "-in", (out / "cert.pem").string(), "-noout", "-ext", "subjectAltName"});
     CHECK(sans.find("DNS:a.example.com") != std::string::npos);
     CHECK(sans.find("DNS:b.example.com") != std::string::npos);
-    CHECK(certificate_spki(out / "cert.pem") == token_spki(web_uri));
+    CHECK(certificate_spki(slurp(out / "cert.pem")) == token_spki(web_uri));
 
     check_custody(account_uri);
     check_custody(web_uri);

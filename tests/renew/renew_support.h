@@ -5,8 +5,6 @@
 // moment), and checks of the published certificate against the key its key.uri names, read
 // from the key's own device.
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
@@ -28,19 +26,14 @@
 #include "keystore/key_uri.h"
 #include "pkcs11/pkcs11_keystore.h"
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/certificate_spki.h"
 #include "tests/support/pebble_fixture.h"
+#include "tests/support/slurp.h"
 #include "tpm/tpm_keystore.h"
 
 namespace hwacme::test::renew {
 
 namespace fs = std::filesystem;
-
-inline std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 inline void write_text(const fs::path& path, const std::string& text, unsigned mode = 0644) {
     fs::create_directories(path.parent_path());
@@ -209,20 +202,6 @@ inline bool key_exists(const std::string& uri, const std::string& tcti = "") {
         if (e.code() != Errc::NotFound) throw;
         return false;
     }
-}
-
-inline Bytes certificate_spki(const std::string& pem) {
-    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-    BIO_free(bio);
-    REQUIRE(cert != nullptr);
-    unsigned char* der = nullptr;
-    int len = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
-    X509_free(cert);
-    REQUIRE(len > 0);
-    Bytes out(der, der + len);
-    OPENSSL_free(der);
-    return out;
 }
 
 /// The live pair a web server reads: OUT/current/fullchain.pem's leaf must carry the public key

@@ -2,25 +2,18 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "tests/support/pebble_fixture.h"
 #include "tests/support/process.h"
+#include "tests/support/slurp.h"
 
 using hwacme::test::PebbleFixture;
 using hwacme::test::PebbleOptions;
 using hwacme::test::run_command;
+using hwacme::test::slurp;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::size_t count_of(const std::string& text, const std::string& needle) {
     std::size_t count = 0;
@@ -66,7 +59,7 @@ TEST_CASE("issuing_root_path holds Pebble's current root as a PEM certificate", 
     CHECK_THAT(parsed.stdout_text, Catch::Contains("Pebble Root CA"));
     auto live_root = run_command({"curl", "-fsS", "--cacert", pebble.tls_ca_path().string(),
                                   pebble.management_url() + "/roots/0"});
-    CHECK(live_root.stdout_text == read_file(pebble.issuing_root_path()));
+    CHECK(live_root.stdout_text == slurp(pebble.issuing_root_path()));
 }
 
 TEST_CASE("Pebble, challtestsrv and the directory are gone after the fixture", "[pebble]") {
@@ -87,7 +80,7 @@ TEST_CASE("set_txt and clear_txt reach challtestsrv", "[pebble]") {
     PebbleFixture pebble;
     pebble.set_txt("_acme-challenge.example.com", "token-digest");
     pebble.clear_txt("_acme-challenge.example.com.");
-    auto log = read_file(pebble.dir() / "challtestsrv.log");
+    auto log = slurp(pebble.dir() / "challtestsrv.log");
     CHECK_THAT(log, Catch::Contains("Added DNS-01 TXT challenge for Host "
                                     "\"_acme-challenge.example.com.\" - Value \"token-digest\""));
     CHECK_THAT(log, Catch::Contains("Removed DNS-01 TXT challenge for Host "
@@ -102,7 +95,7 @@ TEST_CASE("options reach Pebble: nonce rejection, alternate roots, EAB", "[pebbl
     options.eab_key = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
     PebbleFixture pebble(options);
     CHECK_THAT(fetch_directory(pebble), Catch::Contains("\"externalAccountRequired\": true"));
-    auto log = read_file(pebble.dir() / "pebble.log");
+    auto log = slurp(pebble.dir() / "pebble.log");
     CHECK_THAT(log, Catch::Contains("reject 0% of good nonces"));
     // One alternate chain means a second root.
     CHECK(count_of(log, "Generated new root issuer") == 2);

@@ -1,8 +1,14 @@
 // What an operator sees when the TPM is not there, goes away during an issuance, or does not
 // hold the key named: one line saying why, exit status 1, and nothing half-written.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 #include "tests/tpm/tpm_cli_support.h"

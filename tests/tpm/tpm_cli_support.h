@@ -3,43 +3,20 @@
 // Helpers for the tests that drive the built `hwacme` against swtpm (and Pebble): command lines,
 // file contents, openssl with and without the tpm2-openssl provider, and what the TPM holds.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/cli/hwacme_runner.h"
+#include "tests/support/free_port.h"
+#include "tests/support/hwacme_args.h"
 #include "tests/support/pebble_fixture.h"
+#include "tests/support/slurp.h"
 #include "tests/tpm/swtpm_fixture.h"
 
 namespace hwacme::test::tpm_cli {
-
-inline std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-inline std::vector<std::string> join(std::vector<std::string> a,
-                                     const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-/// The global options that point hwacme at the fixture's CA, with its TLS root trusted.
-inline std::vector<std::string> ca_options(const PebbleFixture& pebble, const TempDir& tmp) {
-    return {"--server",    pebble.directory_url(),  "--ca-bundle", pebble.tls_ca_path().string(),
-            "--state-dir", (tmp / "state").string()};
-}
 
 /// True when the message is one line: what an operator reads in a log or a terminal.
 inline bool one_line(const std::string& text) {
@@ -99,21 +76,6 @@ inline std::string getcap(const SwtpmFixture& swtpm, const std::string& capabili
     INFO("tpm2_getcap " << capability << ": " << result.stderr_text);
     REQUIRE(result.exit_code == 0);
     return result.stdout_text;
-}
-
-/// A loopback TCP port the kernel just handed out and took back: free for a server to bind.
-inline int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-              ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    ::close(fd);
-    REQUIRE(ok);
-    return ntohs(addr.sin_port);
 }
 
 }  // namespace hwacme::test::tpm_cli

@@ -20,7 +20,9 @@ TEST_CASE("TPM key-file keystore passes the keystore conformance check", "[swtpm
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
     keystore::testing::check_keystore_conformance(
         *store,
-        [&](std::string_view name) { return file_uri(dir.file(std::string(name) + ".tss2.pem")); },
+        [&](std::string_view name) {
+            return file_uri((dir / (std::string(name) + ".tss2.pem")).string());
+        },
         kTypes, KeyUri::parse("tpm2:path=" + dir.path().string()));
     CHECK(nothing_loaded(swtpm.tcti()));
 }

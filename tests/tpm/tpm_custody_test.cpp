@@ -22,14 +22,14 @@ void make_duplicable_key(const test::SwtpmFixture& swtpm, const TempDir& dir,
         INFO(r.stderr_text);
         REQUIRE(r.exit_code == 0);
     };
-    run({"tpm2_createprimary", "-C", "o", "-c", dir.file("primary.ctx")});
-    run({"tpm2_create", "-C", dir.file("primary.ctx"), "-G", "ecc256", "-a",
-         "sensitivedataorigin|userwithauth|sign", "-u", dir.file("k.pub"), "-r",
-         dir.file("k.priv")});
+    run({"tpm2_createprimary", "-C", "o", "-c", (dir / "primary.ctx").string()});
+    run({"tpm2_create", "-C", (dir / "primary.ctx").string(), "-G", "ecc256", "-a",
+         "sensitivedataorigin|userwithauth|sign", "-u", (dir / "k.pub").string(), "-r",
+         (dir / "k.priv").string()});
     run({"tpm2_flushcontext", "-t"});
-    run({"tpm2_load", "-C", dir.file("primary.ctx"), "-u", dir.file("k.pub"), "-r",
-         dir.file("k.priv"), "-c", dir.file("k.ctx")});
-    run({"tpm2_evictcontrol", "-C", "o", "-c", dir.file("k.ctx"), handle});
+    run({"tpm2_load", "-C", (dir / "primary.ctx").string(), "-u", (dir / "k.pub").string(), "-r",
+         (dir / "k.priv").string(), "-c", (dir / "k.ctx").string()});
+    run({"tpm2_evictcontrol", "-C", "o", "-c", (dir / "k.ctx").string(), handle});
     run({"tpm2_flushcontext", "-t"});
 }
 

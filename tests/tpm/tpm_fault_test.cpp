@@ -41,7 +41,7 @@ TEST_CASE("TPM handle that holds no key gives NotFound", "[swtpm]") {
 TEST_CASE("TSS2 key file made by another TPM is refused with a clear error", "[swtpm]") {
     test::SwtpmFixture ours, theirs;
     TempDir dir;
-    const std::string path = dir.file("foreign.tss2.pem");
+    const std::string path = (dir / "foreign.tss2.pem").string();
     tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(theirs))
         ->generate(file_uri(path), KeyType::EcP256);
 
@@ -59,11 +59,11 @@ TEST_CASE("TPM key with an auth value signs with it and fails with AuthFailed on
           "[swtpm]") {
     test::SwtpmFixture swtpm;
     TempDir dir;
-    std::ofstream(dir.file("right")) << "correct-horse-battery\n";
-    std::ofstream(dir.file("wrong")) << "wrong-secret-value\n";
-    const std::string path = dir.file("locked.tss2.pem");
-    const std::string right = "?auth-source=file:" + dir.file("right");
-    const std::string wrong = "?auth-source=file:" + dir.file("wrong");
+    std::ofstream(dir / "right") << "correct-horse-battery\n";
+    std::ofstream(dir / "wrong") << "wrong-secret-value\n";
+    const std::string path = (dir / "locked.tss2.pem").string();
+    const std::string right = "?auth-source=file:" + (dir / "right").string();
+    const std::string wrong = "?auth-source=file:" + (dir / "wrong").string();
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
     {
         auto key = store->generate(file_uri(path, right), KeyType::EcP256);
@@ -100,7 +100,7 @@ TEST_CASE("TPM key with an auth value signs with it and fails with AuthFailed on
 TEST_CASE("TPM that goes away mid-use fails with DeviceFailure naming the call", "[swtpm]") {
     test::SwtpmFixture swtpm;
     TempDir dir;
-    const std::string path = dir.file("k.tss2.pem");
+    const std::string path = (dir / "k.tss2.pem").string();
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
     auto key = store->generate(file_uri(path), KeyType::EcP256);
     swtpm.kill();
@@ -129,8 +129,8 @@ TEST_CASE("TPM keys keep signing when more are open than the TPM has object slot
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
     std::vector<std::unique_ptr<keystore::Key>> keys;
     for (int i = 0; i < 5; ++i)
-        keys.push_back(
-            store->generate(file_uri(dir.file(std::to_string(i) + ".tss2.pem")), KeyType::EcP256));
+        keys.push_back(store->generate(file_uri((dir / (std::to_string(i) + ".tss2.pem")).string()),
+                                       KeyType::EcP256));
     keys.push_back(store->generate(handle_uri(0x81000002), KeyType::EcP256));
     for (int round = 0; round < 2; ++round)
         for (auto& key : keys) {
@@ -157,8 +157,8 @@ TEST_CASE("two keys open on one persistent handle stay usable when either closes
 TEST_CASE("TPM persistent key with an auth value signs through an HMAC session", "[swtpm]") {
     test::SwtpmFixture swtpm;
     TempDir dir;
-    std::ofstream(dir.file("auth")) << "persistent-secret";
-    const std::string query = "?auth-source=file:" + dir.file("auth");
+    std::ofstream(dir / "auth") << "persistent-secret";
+    const std::string query = "?auth-source=file:" + (dir / "auth").string();
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
     store->generate(handle_uri(0x81000002, query), KeyType::Rsa2048);
     {

@@ -49,7 +49,8 @@ TEST_CASE("TPM file key of each type is non-duplicable, mode 0600 and signs what
     auto store = tpm::open_keystore(keystore::KeyUri::parse("tpm2:"), options_for(swtpm));
     for (KeyType type : kTypes) {
         INFO(keystore::to_string(type));
-        const std::string path = dir.file(std::string(keystore::to_string(type)) + ".tss2.pem");
+        const std::string path =
+            (dir / (std::string(keystore::to_string(type)) + ".tss2.pem")).string();
         Bytes spki;
         {
             auto key = store->generate(file_uri(path), type);
@@ -144,14 +145,15 @@ TEST_CASE("TPM file key is made under the persistent SRK when one is provisioned
     TempDir dir;
     REQUIRE(swtpm
                 .tpm2_tool({"tpm2_createprimary", "-C", "o", "-G", "ecc256:aes128cfb", "-c",
-                            dir.file("srk.ctx")})
+                            (dir / "srk.ctx").string()})
                 .exit_code == 0);
-    REQUIRE(
-        swtpm.tpm2_tool({"tpm2_evictcontrol", "-C", "o", "-c", dir.file("srk.ctx"), "0x81000001"})
-            .exit_code == 0);
+    REQUIRE(swtpm
+                .tpm2_tool({"tpm2_evictcontrol", "-C", "o", "-c", (dir / "srk.ctx").string(),
+                            "0x81000001"})
+                .exit_code == 0);
     swtpm.tpm2_tool({"tpm2_flushcontext", "-t"});
 
-    const std::string path = dir.file("under-srk.tss2.pem");
+    const std::string path = (dir / "under-srk.tss2.pem").string();
     auto store = tpm::open_keystore(keystore::KeyUri::parse("tpm2:"), options_for(swtpm));
     store->generate(file_uri(path), KeyType::EcP256);
     CHECK(tpm::decode_tss2_pem(read_file(path), path).parent == 0x81000001u);

@@ -37,7 +37,8 @@ TEST_CASE("TPM key file generated here is read by the tpm2-openssl provider", "[
     TempDir dir;
     for (KeyType type : {KeyType::EcP256, KeyType::Rsa2048}) {
         INFO(keystore::to_string(type));
-        const std::string path = dir.file(std::string(keystore::to_string(type)) + ".tss2.pem");
+        const std::string path =
+            (dir / (std::string(keystore::to_string(type)) + ".tss2.pem")).string();
         std::string ours;
         {
             auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
@@ -54,7 +55,7 @@ TEST_CASE("TPM key file generated here is read by the tpm2-openssl provider", "[
 TEST_CASE("TSS2 key made by the tpm2-openssl provider opens and signs here", "[swtpm]") {
     test::SwtpmFixture swtpm;
     TempDir dir;
-    const std::string path = dir.file("provider.tss2.pem");
+    const std::string path = (dir / "provider.tss2.pem").string();
     test::CommandResult r =
         openssl_tpm2(swtpm, {"genpkey", "-provider", "tpm2", "-provider", "default", "-algorithm",
                              "EC", "-pkeyopt", "group:P-256", "-out", path});

@@ -17,14 +17,14 @@ TEST_CASE("TPM keystore lists key files of a folder and persistent signing keys"
     test::SwtpmFixture swtpm;
     TempDir dir;
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
-    store->generate(file_uri(dir.file("a.tss2.pem")), KeyType::EcP256);
-    store->generate(file_uri(dir.file("b.tss2.pem")), KeyType::EcP384);
-    std::ofstream(dir.file("notes.txt")) << "not a key";
+    store->generate(file_uri((dir / "a.tss2.pem").string()), KeyType::EcP256);
+    store->generate(file_uri((dir / "b.tss2.pem").string()), KeyType::EcP384);
+    std::ofstream(dir / "notes.txt") << "not a key";
     store->generate(handle_uri(0x81000002), KeyType::EcP256);
 
     auto files = store->list(KeyUri::parse("tpm2:path=" + dir.path().string()));
     REQUIRE(files.size() == 2);
-    CHECK(files[0].uri == "tpm2:path=" + dir.file("a.tss2.pem"));
+    CHECK(files[0].uri == "tpm2:path=" + (dir / "a.tss2.pem").string());
     CHECK(files[0].type == KeyType::EcP256);
     CHECK(files[1].type == KeyType::EcP384);
 
@@ -48,10 +48,10 @@ TEST_CASE("TPM keystore describes a key's custody as facts", "[swtpm]") {
     test::SwtpmFixture swtpm;
     TempDir dir;
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
-    store->generate(file_uri(dir.file("web.tss2.pem")), KeyType::EcP256);
+    store->generate(file_uri((dir / "web.tss2.pem").string()), KeyType::EcP256);
     store->generate(handle_uri(0x81000002), KeyType::Rsa2048);
 
-    for (const KeyUri& uri : {file_uri(dir.file("web.tss2.pem")), handle_uri(0x81000002)}) {
+    for (const KeyUri& uri : {file_uri((dir / "web.tss2.pem").string()), handle_uri(0x81000002)}) {
         INFO(uri.str());
         auto list = store->describe(uri);
         std::map<std::string, std::string> facts(list.begin(), list.end());
@@ -64,7 +64,7 @@ TEST_CASE("TPM keystore describes a key's custody as facts", "[swtpm]") {
         CHECK(facts.count("storage") == 1);
         CHECK(facts.count("parent") == 1);
     }
-    auto file_facts = store->describe(file_uri(dir.file("web.tss2.pem")));
+    auto file_facts = store->describe(file_uri((dir / "web.tss2.pem").string()));
     CHECK(std::count(file_facts.begin(), file_facts.end(),
                      std::pair<std::string, std::string>{"loads in this TPM", "yes"}) == 1);
     CHECK(std::count(file_facts.begin(), file_facts.end(),
@@ -76,7 +76,7 @@ TEST_CASE("TPM keystore removes a key file and evicts a persistent key", "[swtpm
     test::SwtpmFixture swtpm;
     TempDir dir;
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
-    const std::string path = dir.file("k.tss2.pem");
+    const std::string path = (dir / "k.tss2.pem").string();
     store->generate(file_uri(path), KeyType::EcP256);
     store->generate(handle_uri(0x81000003), KeyType::EcP256);
 
@@ -87,10 +87,10 @@ TEST_CASE("TPM keystore removes a key file and evicts a persistent key", "[swtpm
     CHECK(error_code_of([&] { store->remove(handle_uri(0x81000003)); }) == Errc::NotFound);
     CHECK(error_code_of([&] { store->remove(file_uri(path)); }) == Errc::NotFound);
 
-    std::ofstream(dir.file("other.pem")) << "-----BEGIN PRIVATE KEY-----\n";
-    CHECK(error_code_of([&] { store->remove(file_uri(dir.file("other.pem"))); }) ==
+    std::ofstream(dir / "other.pem") << "-----BEGIN PRIVATE KEY-----\n";
+    CHECK(error_code_of([&] { store->remove(file_uri((dir / "other.pem").string())); }) ==
           Errc::InvalidArgument);
-    CHECK(std::filesystem::exists(dir.file("other.pem")));
+    CHECK(std::filesystem::exists((dir / "other.pem").string()));
 }
 
 TEST_CASE("TPM keystore refuses to generate over an occupied handle or the SRK's", "[swtpm]") {

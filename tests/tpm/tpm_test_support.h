@@ -4,42 +4,20 @@
 
 #include <tss2/tss2_esys.h>
 
-#include <unistd.h>
-
 #include <cstdint>
-#include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "keystore/key_uri.h"
 #include "keystore/keystore.h"
+#include "tests/support/temp_dir.h"
 #include "tests/tpm/swtpm_fixture.h"
 #include "tpm/esys_context.h"
 
 namespace hwacme::tpm::testing {
 
-/// A folder removed with its contents when the test ends.
-class TempDir {
-public:
-    TempDir() {
-        std::string templ =
-            (std::filesystem::temp_directory_path() / "hwacme-tpm-test-XXXXXX").string();
-        if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a temp folder");
-        path_ = templ;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
+// The TPM tests name their scratch folder as the other tests do.
+using hwacme::test::TempDir;
 
 inline keystore::KeyUri file_uri(const std::string& path, const std::string& query = "") {
     return keystore::KeyUri::parse("tpm2:path=" + path + query);
