@@ -72,8 +72,9 @@ TPM2B_PUBLIC signing_template(KeyType type) {
         case KeyType::Rsa2048:
             area.type = TPM2_ALG_RSA;
             area.parameters.rsaDetail.symmetric.algorithm = TPM2_ALG_NULL;
-            area.parameters.rsaDetail.scheme.scheme = TPM2_ALG_RSASSA;
-            area.parameters.rsaDetail.scheme.details.rsassa.hashAlg = TPM2_ALG_SHA256;
+            // No fixed scheme: each TPM2_Sign names its own, so the key signs RSASSA for JWS
+            // and the CSR, and RSA-PSS for a TLS 1.3 server through tpm2-openssl.
+            area.parameters.rsaDetail.scheme.scheme = TPM2_ALG_NULL;
             area.parameters.rsaDetail.keyBits = 2048;
             area.parameters.rsaDetail.exponent = 0;  // Part 2 §12.2.3.5: 0 means 65537
             return pub;

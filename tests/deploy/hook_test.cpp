@@ -45,7 +45,8 @@ TEST_CASE("nginx-reload serves a TPM key file by the key.pem path hwacme gives",
     REQUIRE(result.exit_code == 0);
     CHECK(directive_lines(slurp(bench.server_dir() / "web.conf")) ==
           std::vector<std::string>{"ssl_certificate \"/srv/live/web/current/fullchain.pem\";",
-                                   "ssl_certificate_key \"/srv/live/web/current/key.pem\";"});
+                                   "ssl_certificate_key \"/srv/live/web/current/key.pem\";",
+                                   "ssl_protocols TLSv1.2 TLSv1.3;"});
     CHECK(bench.calls() == "test\nreload\n");
 }
 

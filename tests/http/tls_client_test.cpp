@@ -89,13 +89,19 @@ struct TestPki {
 
 /// `openssl s_server -www` on a free loopback port: answers GET / with 200 and a status page.
 class TlsServer {
+    static hwacme::test::ProcessOptions quiet_output() {
+        hwacme::test::ProcessOptions options;
+        options.stdout_path = options.stderr_path = "/dev/null";
+        return options;
+    }
+
 public:
     explicit TlsServer(const TestPki& pki)
         : port_(static_cast<std::uint16_t>(hwacme::test::free_port())),
           process_(
               {"openssl", "s_server", "-quiet", "-accept", "127.0.0.1:" + std::to_string(port_),
                "-cert", pki.server_cert, "-key", pki.server_key, "-www"},
-              {.stdout_path = "/dev/null", .stderr_path = "/dev/null"}) {
+              quiet_output()) {
         auto deadline = std::chrono::steady_clock::now() + 10s;
         while (!accepts_connections(port_)) {
             if (std::chrono::steady_clock::now() > deadline) {

@@ -20,20 +20,24 @@ namespace {
 /// Issues a certificate for `name` whose key is `key_uri`, into `out`; the account key is a TPM
 /// key file that hwacme generates and registers on the fly.
 void issue_for(const PebbleFixture& pebble, const SwtpmFixture& swtpm, const TempDir& tmp,
-               const std::string& key_uri, const std::string& name, const fs::path& out) {
-    auto issued = run_hwacme(join(
-        {"--tcti", swtpm.tcti(), "issue", "-d", name, "--key", key_uri, "--account-key",
-         "tpm2:path=" + (tmp / "account.tss2.pem").string(), "--agree-tos", "--http-address",
-         "127.0.0.1", "--http-port", std::to_string(pebble.http_port()), "--out", out.string()},
-        ca_options(pebble, tmp)));
+               const std::string& key_uri, const std::string& name, const fs::path& out,
+               const std::string& key_type = "ec-p256") {
+    auto issued = run_hwacme(
+        join({"--tcti", swtpm.tcti(), "issue", "-d", name, "--key", key_uri, "--key-type", key_type,
+              "--account-key", "tpm2:path=" + (tmp / "account.tss2.pem").string(), "--agree-tos",
+              "--http-address", "127.0.0.1", "--http-port", std::to_string(pebble.http_port()),
+              "--out", out.string()},
+             ca_options(pebble, tmp)));
     INFO(issued.stderr_text);
     REQUIRE(issued.exit_code == 0);
 }
 
 /// Serves TLS with `key` (a TSS2 file or handle:0x…) and the issued files, signing in the TPM,
-/// and checks that a client trusting only Pebble's root verifies the server as `name`.
+/// and checks that a client trusting only Pebble's root verifies the server as `name`, over the
+/// TLS version of `client_protocol` (an s_client flag such as -tls1_2; empty: the newest).
 void serve_and_verify(const PebbleFixture& pebble, const SwtpmFixture& swtpm, const TempDir& tmp,
-                      const std::string& key, const fs::path& out, const std::string& name) {
+                      const std::string& key, const fs::path& out, const std::string& name,
+                      const std::string& client_protocol = "") {
     require_tpm2_provider();
     require_tool("openssl", "openssl");
     const int port = free_port();
@@ -74,10 +78,18 @@ void serve_and_verify(const PebbleFixture& pebble, const SwtpmFixture& swtpm, co
         REQUIRE(std::chrono::steady_clock::now() < deadline);
         std::this_thread::sleep_for(20ms);
     }
-    CommandResult client =
-        openssl({"s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-CAfile",
-                 pebble.issuing_root_path().string(), "-verify_return_error", "-verify_hostname",
-                 name, "-servername", name});
+    std::vector<std::string> client_args{"s_client",
+                                         "-connect",
+                                         "127.0.0.1:" + std::to_string(port),
+                                         "-CAfile",
+                                         pebble.issuing_root_path().string(),
+                                         "-verify_return_error",
+                                         "-verify_hostname",
+                                         name,
+                                         "-servername",
+                                         name};
+    if (!client_protocol.empty()) client_args.push_back(client_protocol);
+    CommandResult client = openssl(client_args);
     INFO("s_client: " << client.stdout_text << client.stderr_text);
     INFO("s_server: " << slurp(options.stderr_path));
     CHECK(client.exit_code == 0);
@@ -108,4 +120,19 @@ TEST_CASE(
     TempDir tmp("hwacme-tpm-tls-handle");
     issue_for(pebble, swtpm, tmp, "tpm2:handle=0x81000020", "handle.example.com", tmp / "out");
     serve_and_verify(pebble, swtpm, tmp, "handle:0x81000020", tmp / "out", "handle.example.com");
+}
+
+TEST_CASE("an RSA TPM key file serves TLS 1.2 and TLS 1.3 (RSA-PSS) through tpm2-openssl",
+          "[pebble][swtpm]") {
+    PebbleFixture pebble;
+    SwtpmFixture swtpm;
+    TempDir tmp("hwacme-tpm-tls-rsa");
+    const fs::path key = tmp / "rsa.tss2.pem";
+    issue_for(pebble, swtpm, tmp, "tpm2:path=" + key.string(), "rsa.example.com", tmp / "out",
+              "rsa2048");
+    for (const std::string protocol : {"-tls1_2", "-tls1_3"}) {
+        INFO(protocol);
+        serve_and_verify(pebble, swtpm, tmp, key.string(), tmp / "out", "rsa.example.com",
+                         protocol);
+    }
 }
