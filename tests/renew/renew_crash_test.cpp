@@ -39,14 +39,19 @@ TEST_CASE("kill -9 at each step of a renewal then a rerun completes it with no o
     const std::string key_template = token.uri_for("site-{generation}");
     auto key_of = [&](unsigned n) { return token.uri_for("site-" + std::to_string(n)); };
     const auto out = tmp / "out";
-    auto config = write_config(tmp.path(), pebble,
-                               {{.name = "site",
-                                 .identifiers = {"site.example.com"},
-                                 .key = key_template,
-                                 .grace = "0s",
-                                 .challenge = dns01(hooks.dns),
-                                 .output_dir = out,
-                                 .deploy_hook = hooks.deploy.string()}});
+    // Each round adds a name no authorization exists for, so its order always has a challenge
+    // for the hook to die in: PEBBLE_AUTHZREUSE=0 alone once let an order come back ready.
+    auto configure = [&](const std::string& round_name) {
+        return write_config(tmp.path(), pebble,
+                            {{.name = "site",
+                              .identifiers = {"site.example.com", round_name},
+                              .key = key_template,
+                              .grace = "0s",
+                              .challenge = dns01(hooks.dns),
+                              .output_dir = out,
+                              .deploy_hook = hooks.deploy.string()}});
+    };
+    auto config = configure("round1.example.com");
     auto env = hooks.env(pebble);
 
     auto first = run_configured(config, {"renew"}, env);
@@ -61,6 +66,7 @@ TEST_CASE("kill -9 at each step of a renewal then a rerun completes it with no o
     for (const auto& point : points) {
         ++generation;
         INFO("killed at " << point.moment << ", generation " << generation);
+        configure("round" + std::to_string(generation) + ".example.com");
         hooks.kill_at(point.moment);
         auto killed = run_configured(config, {"renew", "--force"}, env);
         INFO("killed run stderr: " << killed.stderr_text);

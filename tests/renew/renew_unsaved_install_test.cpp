@@ -15,10 +15,7 @@ using namespace hwacme::test::renew;
 
 TEST_CASE("a release that went live before the state saved it is completed by the rerun",
           "[pebble]") {
-    // Authorizations are never reused, so the second order too calls the DNS hook.
-    PebbleOptions options;
-    options.extra_env = {"PEBBLE_AUTHZREUSE=0"};
-    PebbleFixture pebble(options);
+    PebbleFixture pebble;
     TempDir tmp("hwacme-renew-unsaved");
     auto hooks = write_hooks(tmp.path());
     const auto state_file = tmp / "state" / "certificates" / "site" / "state.json";
@@ -36,16 +33,21 @@ TEST_CASE("a release that went live before the state saved it is completed by th
         return "file:" + (tmp / ("site-" + std::to_string(n) + ".pem")).string();
     };
     const auto out = tmp / "out";
-    auto config = write_config(tmp.path(), pebble,
-                               {{.name = "site",
-                                 .identifiers = {"site.example.com"},
-                                 .key = "file:" + (tmp / "site-{generation}.pem").string(),
-                                 .challenge = dns01(snapshot_hook),
-                                 .output_dir = out}});
+    // The second run adds a name no authorization exists for, so it calls the DNS hook.
+    auto configure = [&](const std::vector<std::string>& names) {
+        return write_config(tmp.path(), pebble,
+                            {{.name = "site",
+                              .identifiers = names,
+                              .key = "file:" + (tmp / "site-{generation}.pem").string(),
+                              .challenge = dns01(snapshot_hook),
+                              .output_dir = out}});
+    };
+    auto config = configure({"site.example.com"});
     const auto env = hooks.env(pebble);
     REQUIRE(run_configured(config, {"renew"}, env).exit_code == 0);
     const auto first_serial = text(status_of(config)["site"].at("current").at("serial"));
 
+    configure({"site.example.com", "www.site.example.com"});
     auto second = run_configured(config, {"renew", "--force"}, env);
     INFO("second renew stderr: " << second.stderr_text);
     REQUIRE(second.exit_code == 0);
