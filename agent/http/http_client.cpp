@@ -78,14 +78,29 @@ std::string os_reason(long os_errno, const std::string& fallback) {
     return text;
 }
 
+// Debian's libcurl reads the trust store that the ca-certificates package writes; a minimal
+// system lacks it, and curl's own "error setting certificate file" does not say what to install.
+std::string system_trust_store_problem(const std::string& url, const std::string& detail) {
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    std::string store = info && info->cainfo ? info->cainfo : "the system trust store";
+    std::error_code ec;
+    std::string state = !std::filesystem::exists(store, ec)    ? "is missing"
+                        : std::filesystem::is_empty(store, ec) ? "is empty"
+                                                               : "cannot be read";
+    return "cannot check the TLS certificate of " + url + ": the system trust store " + store +
+           " " + state +
+           " (install the ca-certificates package, or pass --ca-bundle FILE): " + detail;
+}
+
 [[noreturn]] void throw_transfer_error(CURLcode code, const std::string& url,
-                                       const char* error_buffer, long os_errno) {
+                                       const char* error_buffer, long os_errno, bool system_store) {
     std::string detail = *error_buffer ? error_buffer : curl_easy_strerror(code);
     std::string reason = curl_easy_strerror(code);
     switch (code) {
         case CURLE_PEER_FAILED_VERIFICATION:
             throw Error(Errc::Network, "TLS certificate of " + url + " not trusted: " + detail);
         case CURLE_SSL_CACERT_BADFILE:
+            if (system_store) throw Error(Errc::Network, system_trust_store_problem(url, detail));
             throw Error(Errc::Network, "cannot load the CA bundle for " + url + ": " + detail);
         case CURLE_SSL_CONNECT_ERROR:
             throw Error(Errc::Network, "TLS handshake with " + url + " failed: " + detail);
@@ -159,7 +174,7 @@ struct Client::Impl {
         if (code != CURLE_OK) {
             long os_errno = 0;
             curl_easy_getinfo(curl.get(), CURLINFO_OS_ERRNO, &os_errno);
-            throw_transfer_error(code, url, error_buffer, os_errno);
+            throw_transfer_error(code, url, error_buffer, os_errno, options.ca_bundle.empty());
         }
         curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &response.status);
         if (options.verbose) {

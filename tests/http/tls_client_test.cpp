@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -49,6 +50,7 @@ bool accepts_connections(std::uint16_t port) {
 struct TestPki {
     explicit TestPki(const fs::path& dir)
         : ca_cert(dir / "ca.pem"), server_cert(dir / "server.pem"), server_key(dir / "server.key") {
+        fs::create_directories(dir);
         auto ca_key = dir / "ca.key";
         auto csr = dir / "server.csr";
         auto extensions = dir / "server.ext";
@@ -142,16 +144,51 @@ TEST_CASE("client trusts a server whose certificate chains to the given CA bundl
 
 TEST_CASE("client refuses a server whose CA is not trusted, naming the URL", "[unit]") {
     hwacme::test::TempDir dir;
-    TestPki pki(dir.path());
+    TestPki pki(dir.path() / "served");
+    TestPki other(dir.path() / "trusted");
     TlsServer server(pki);
 
-    Client client(quick_options());
+    // A bundle of another CA, not the system store: the refusal must not depend on whether
+    // this machine has ca-certificates installed.
+    ClientOptions options = quick_options();
+    options.ca_bundle = other.ca_cert;
+    Client client(options);
     try {
         client.get(server.url());
         FAIL("trusted an unknown CA");
     } catch (const Error& e) {
         CHECK(e.code() == Errc::Network);
-        CHECK_THAT(e.what(), Catch::Contains("TLS certificate of " + server.url()));
-        CHECK_THAT(e.what(), Catch::Contains("certificate"));
+        CHECK_THAT(e.what(),
+                   Catch::Contains("TLS certificate of " + server.url() + " not trusted"));
     }
+}
+
+TEST_CASE("hwacme names the missing system trust store and the package that provides it",
+          "[unit]") {
+    hwacme::test::TempDir dir;
+    TestPki pki(dir.path() / "pki");
+    TlsServer server(pki);
+    // A private mount namespace hides the system store from hwacme alone, as on a minimal
+    // Debian without ca-certificates; the mapped root user needs no privilege of its own.
+    bool empty_store = GENERATE(false, true);
+    std::string hide_store = "mount -t tmpfs hwacme-test /etc/ssl/certs";
+    if (empty_store) hide_store += " && : > /etc/ssl/certs/ca-certificates.crt";
+    std::vector<std::string> argv{"unshare", "--mount", "--propagation", "private"};
+    if (::geteuid() != 0) argv.insert(argv.begin() + 1, "--map-root-user");
+    argv.insert(argv.end(),
+                {"sh", "-c", hide_store + " && exec \"$@\"", "sh",
+                 std::string(HWACME_BINARY_DIR) + "/hwacme", "account", "register", "--account-key",
+                 "file:" + (dir.path() / "account.pem").string(), "--agree-tos", "--server",
+                 server.url() + "dir", "--state-dir", dir.path() / "state"});
+
+    auto result = hwacme::test::run_command(argv);
+    INFO(result.stderr_text);
+    CHECK(result.exit_code == 1);
+    CHECK(std::count(result.stderr_text.begin(), result.stderr_text.end(), '\n') == 1);
+    CHECK_THAT(result.stderr_text, Catch::Contains(server.url() + "dir"));
+    CHECK_THAT(result.stderr_text,
+               Catch::Contains("/etc/ssl/certs/ca-certificates.crt " +
+                               std::string(empty_store ? "is empty" : "is missing")));
+    CHECK_THAT(result.stderr_text, Catch::Contains("install the ca-certificates package"));
+    CHECK_THAT(result.stderr_text, Catch::Contains("--ca-bundle"));
 }
