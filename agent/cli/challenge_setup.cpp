@@ -19,12 +19,12 @@ ChallengeSetup set_up_challenge(const config::ChallengeConfig& challenge) {
                                                                challenge.dns_propagation_wait);
     } else if (challenge.type == "tls-alpn-01") {
         setup.tls_alpn01 =
-            http::make_tls_alpn01_responder(challenge.listen_address, challenge.tls_port);
+            http::make_tls_alpn01_responder(challenge.listen_addresses, challenge.tls_port);
         setup.solver = std::make_unique<acme::TlsAlpn01Solver>(*setup.tls_alpn01);
     } else {
         setup.http01 =
             challenge.webroot.empty()
-                ? http::make_standalone_http01(challenge.listen_address, challenge.http_port)
+                ? http::make_standalone_http01(challenge.listen_addresses, challenge.http_port)
                 : http::make_webroot_http01(challenge.webroot);
         setup.solver = std::make_unique<acme::Http01Solver>(*setup.http01);
     }

@@ -11,6 +11,7 @@
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
 #include "agent/cli/order_state.h"
+#include "agent/http/listen.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "pkcs11/certificate_store.h"
@@ -27,7 +28,7 @@ struct IssueArgs {
     std::string webroot;
     std::string dns_hook;
     unsigned dns_propagation_wait = 0;
-    std::string http_address = "0.0.0.0";
+    std::vector<std::string> http_addresses;
     std::uint16_t http_port = 80;
     std::uint16_t tls_port = 443;
     std::optional<std::string> account_key;
@@ -82,7 +83,7 @@ config::ChallengeConfig challenge_config(const IssueArgs& args) {
         throw Error(Errc::InvalidArgument, "--challenge dns-01 needs --dns-hook PROGRAM");
     config::ChallengeConfig challenge;
     challenge.type = args.challenge;
-    challenge.listen_address = args.http_address;
+    challenge.listen_addresses = args.http_addresses;
     challenge.http_port = args.http_port;
     challenge.tls_port = args.tls_port;
     challenge.webroot = args.webroot;
@@ -211,8 +212,10 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
                      "port of the built-in http-01 server (default 80)")
         ->excludes(webroot);
     issue
-        ->add_option("--http-address,--listen-address", args->http_address,
-                     "address the built-in http-01 or tls-alpn-01 server binds (default 0.0.0.0)")
+        ->add_option("--http-address,--listen-address", args->http_addresses,
+                     std::string("IP address the built-in http-01 or tls-alpn-01 server binds "
+                                 "(repeatable; default ") +
+                         http::kEveryAddressText + ")")
         ->excludes(webroot);
     issue
         ->add_option("--challenge", args->challenge,

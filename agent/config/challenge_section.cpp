@@ -12,7 +12,7 @@ void check_listen_address(const ObjectReader& challenge, const std::string& addr
     if (::inet_pton(AF_INET, address.c_str(), buffer) != 1 &&
         ::inet_pton(AF_INET6, address.c_str(), buffer) != 1)
         challenge.fail("listen_address",
-                       "must be an IPv4 or IPv6 address like 0.0.0.0 or ::, "
+                       "must be an IPv4 or IPv6 address like 127.0.0.1 or ::1, "
                        "not '" +
                            log::printable(address) + "'");
 }
@@ -26,9 +26,16 @@ ChallengeConfig read_challenge(const ObjectReader& challenge) {
             challenge.fail("type", "must be \"http-01\", \"dns-01\" or \"tls-alpn-01\"");
         out.type = *type;
     }
-    if (auto address = challenge.string("listen_address")) {
-        check_listen_address(challenge, *address);
-        out.listen_address = *address;
+    if (const auto* addresses = challenge.find("listen_address")) {
+        if (addresses->is_array()) {
+            out.listen_addresses = *challenge.strings("listen_address");
+            if (out.listen_addresses.empty())
+                challenge.fail("listen_address",
+                               "must name at least one address (leave it out for every address)");
+        } else {
+            out.listen_addresses = {*challenge.string("listen_address")};
+        }
+        for (const auto& address : out.listen_addresses) check_listen_address(challenge, address);
     }
     if (auto port = challenge.port("http_port")) out.http_port = *port;
     if (auto port = challenge.port("tls_port")) out.tls_port = *port;

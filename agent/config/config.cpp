@@ -25,9 +25,9 @@
 //       "key_policy": "rotate",                // optional; "rotate" (needs {generation} in
 //                                              //   key) or "reuse" (needs it absent)
 //       "key_grace_period": "7d",              // optional; 7d
-//       "challenge": {                         // optional; http-01 on 0.0.0.0:80
+//       "challenge": {                         // optional; http-01 on every address, port 80
 //         "type": "http-01",                   // http-01 | dns-01 | tls-alpn-01
-//         "listen_address": "0.0.0.0",         // IP literal of the built-in servers
+//         "listen_address": ["::1", "127.0.0.1"],  // IP literal(s); else IPv4 and IPv6 all
 //         "http_port": 80, "tls_port": 443,    // 1..65535
 //         "webroot": "/var/www/html",          // http-01 only; absolute
 //         "dns_hook": "/usr/local/bin/dns-hook",  // dns-01 only and required there; absolute

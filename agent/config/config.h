@@ -30,7 +30,9 @@ struct CaConfig {
 /// How each name of a certificate is proven.
 struct ChallengeConfig {
     std::string type = "http-01";  ///< http-01, dns-01, tls-alpn-01
-    std::string listen_address = "0.0.0.0";
+    /// IP literals of the built-in http-01 and tls-alpn-01 servers; none: every address of
+    /// both families (http/listen.h).
+    std::vector<std::string> listen_addresses;
     std::uint16_t http_port = 80;
     std::uint16_t tls_port = 443;
     std::filesystem::path webroot;  ///< http-01 through a running web server instead

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hwacme::http {
 
@@ -19,9 +20,10 @@ public:
 /// A built-in HTTP server (Boost.Beast) on its own threads, serving concurrent requests — Pebble
 /// and Let's Encrypt validate from several places at once. Binds in the constructor:
 /// Error{Network} "cannot listen on ADDR:PORT: address in use" etc. Stops and joins in the
-/// destructor. Unknown paths get 404. Thread-safe provision/remove.
-std::unique_ptr<Http01Responder> make_standalone_http01(const std::string& bind_address,
-                                                        std::uint16_t port);
+/// destructor. Unknown paths get 404. Thread-safe provision/remove. No `bind_addresses`: every
+/// address of both families (listen.h).
+std::unique_ptr<Http01Responder> make_standalone_http01(
+    const std::vector<std::string>& bind_addresses, std::uint16_t port);
 
 /// Writes <webroot>/.well-known/acme-challenge/<token> (mode 0644, folders created as needed)
 /// for a web server that already serves the webroot; remove() deletes the file.

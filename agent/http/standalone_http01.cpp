@@ -7,6 +7,7 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -137,23 +138,23 @@ struct StandaloneHttp01Server::Impl {
     // Declared first so it outlives the sessions that io_context destroys with its handlers.
     TokenTable tokens;
     asio::io_context io{1};
-    tcp::acceptor acceptor{io};
-    asio::steady_timer accept_retry{io};
+    // Filled before the first accept and never resized after: handlers hold references.
+    std::vector<tcp::acceptor> acceptors;
     std::uint16_t bound_port = 0;
     std::thread io_thread;
 
-    void accept_next() {
-        acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    void accept_next(tcp::acceptor& acceptor) {
+        acceptor.async_accept([this, &acceptor](beast::error_code ec, tcp::socket socket) {
             if (ec == asio::error::operation_aborted) return;
             if (!ec) {
                 std::make_shared<Session>(std::move(socket), tokens)->start();
-                return accept_next();
+                return accept_next(acceptor);
             }
             // Out of file descriptors and the like: back off instead of spinning.
             log::warning("http-01 server: accept failed: " + ec.message());
-            accept_retry.expires_after(kAcceptRetryDelay);
-            accept_retry.async_wait([this](beast::error_code wait_ec) {
-                if (!wait_ec) accept_next();
+            auto retry = std::make_shared<asio::steady_timer>(io, kAcceptRetryDelay);
+            retry->async_wait([this, &acceptor, retry](beast::error_code wait_ec) {
+                if (!wait_ec) accept_next(acceptor);
             });
         });
     }
@@ -171,10 +172,11 @@ struct StandaloneHttp01Server::Impl {
     }
 };
 
-StandaloneHttp01Server::StandaloneHttp01Server(const std::string& bind_address, std::uint16_t port)
+StandaloneHttp01Server::StandaloneHttp01Server(const std::vector<std::string>& bind_addresses,
+                                               std::uint16_t port)
     : impl_(std::make_unique<Impl>()) {
-    impl_->bound_port = listen_on(impl_->acceptor, bind_address, port);
-    impl_->accept_next();
+    impl_->bound_port = listen_on(impl_->io, impl_->acceptors, bind_addresses, port);
+    for (auto& acceptor : impl_->acceptors) impl_->accept_next(acceptor);
     impl_->io_thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
@@ -197,9 +199,9 @@ void StandaloneHttp01Server::remove(const std::string& token) {
     impl_->tokens.erase(token);
 }
 
-std::unique_ptr<Http01Responder> make_standalone_http01(const std::string& bind_address,
-                                                        std::uint16_t port) {
-    return std::make_unique<StandaloneHttp01Server>(bind_address, port);
+std::unique_ptr<Http01Responder> make_standalone_http01(
+    const std::vector<std::string>& bind_addresses, std::uint16_t port) {
+    return std::make_unique<StandaloneHttp01Server>(bind_addresses, port);
 }
 
 }  // namespace hwacme::http

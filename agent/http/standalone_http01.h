@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "agent/http/http01_responder.h"
 
@@ -15,11 +16,11 @@ namespace hwacme::http {
 /// destructor. provision/remove are thread-safe.
 class StandaloneHttp01Server final : public Http01Responder {
 public:
-    /// `bind_address` is an IPv4 or IPv6 literal ("0.0.0.0", "::", "127.0.0.1"); port 0 lets
-    /// the kernel choose (see port()).
+    /// `bind_addresses`: IPv4 or IPv6 literals ("0.0.0.0", "::", "127.0.0.1"), or none for
+    /// every address of both families (listen.h); port 0 lets the kernel choose (see port()).
     /// Errors: Error{InvalidArgument} for an address that is not an IP literal,
     /// Error{Network} "cannot listen on ADDR:PORT: address already in use" and the like.
-    StandaloneHttp01Server(const std::string& bind_address, std::uint16_t port);
+    StandaloneHttp01Server(const std::vector<std::string>& bind_addresses, std::uint16_t port);
     ~StandaloneHttp01Server() override;
     StandaloneHttp01Server(const StandaloneHttp01Server&) = delete;
     StandaloneHttp01Server& operator=(const StandaloneHttp01Server&) = delete;

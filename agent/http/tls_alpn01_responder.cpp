@@ -15,6 +15,7 @@
 #include <set>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -223,7 +224,8 @@ struct TlsAlpn01Server::Impl {
     bool stopping = false;
     SslCtxPtr ctx;
     asio::io_context io{1};
-    tcp::acceptor acceptor{io};
+    // Filled before the first accept and never resized after: handlers hold references.
+    std::vector<tcp::acceptor> acceptors;
     std::uint16_t bound_port = 0;
     std::list<Worker> workers;  // touched by the I/O thread, then by the destructor
     std::thread io_thread;
@@ -323,8 +325,8 @@ struct TlsAlpn01Server::Impl {
         });
     }
 
-    void accept_next() {
-        acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    void accept_next(tcp::acceptor& acceptor) {
+        acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
             if (ec == asio::error::operation_aborted) return;
             if (!ec) {
                 socket.non_blocking(false, ec);
@@ -332,16 +334,16 @@ struct TlsAlpn01Server::Impl {
             } else {
                 log::warning("tls-alpn-01 server: accept failed: " + ec.message());
             }
-            accept_next();
+            accept_next(acceptor);
         });
     }
 };
 
-TlsAlpn01Server::TlsAlpn01Server(const std::string& bind_address, std::uint16_t port)
+TlsAlpn01Server::TlsAlpn01Server(const std::vector<std::string>& bind_addresses, std::uint16_t port)
     : impl_(std::make_unique<Impl>()) {
     impl_->make_context();
-    impl_->bound_port = listen_on(impl_->acceptor, bind_address, port);
-    impl_->accept_next();
+    impl_->bound_port = listen_on(impl_->io, impl_->acceptors, bind_addresses, port);
+    for (auto& acceptor : impl_->acceptors) impl_->accept_next(acceptor);
     impl_->io_thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
 
@@ -376,9 +378,9 @@ void TlsAlpn01Server::remove(const std::string& identifier) {
     impl_->certs.erase(parsed.sni);
 }
 
-std::unique_ptr<TlsAlpn01Responder> make_tls_alpn01_responder(const std::string& bind_address,
-                                                              std::uint16_t port) {
-    return std::make_unique<TlsAlpn01Server>(bind_address, port);
+std::unique_ptr<TlsAlpn01Responder> make_tls_alpn01_responder(
+    const std::vector<std::string>& bind_addresses, std::uint16_t port) {
+    return std::make_unique<TlsAlpn01Server>(bind_addresses, port);
 }
 
 std::string reverse_dns_name(const std::string& ip_literal) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hwacme::http {
 
@@ -27,10 +28,11 @@ public:
 /// constructor, stops and joins in the destructor. provision/remove are thread-safe.
 class TlsAlpn01Server final : public TlsAlpn01Responder {
 public:
-    /// `bind_address` is an IPv4 or IPv6 literal; port 0 lets the kernel choose (see port()).
+    /// `bind_addresses`: IPv4 or IPv6 literals, or none for every address of both families
+    /// (listen.h); port 0 lets the kernel choose (see port()).
     /// Errors: Error{InvalidArgument} for an address that is not an IP literal,
     /// Error{Network} "cannot listen on ADDR:PORT: address already in use" and the like.
-    TlsAlpn01Server(const std::string& bind_address, std::uint16_t port);
+    TlsAlpn01Server(const std::vector<std::string>& bind_addresses, std::uint16_t port);
     ~TlsAlpn01Server() override;
     TlsAlpn01Server(const TlsAlpn01Server&) = delete;
     TlsAlpn01Server& operator=(const TlsAlpn01Server&) = delete;
@@ -48,8 +50,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-std::unique_ptr<TlsAlpn01Responder> make_tls_alpn01_responder(const std::string& bind_address,
-                                                              std::uint16_t port);
+std::unique_ptr<TlsAlpn01Responder> make_tls_alpn01_responder(
+    const std::vector<std::string>& bind_addresses, std::uint16_t port);
 
 /// The reverse-DNS name RFC 8738 §6 uses as SNI for an IP identifier: "1.0.0.127.in-addr.arpa",
 /// or 32 reversed nibbles + ".ip6.arpa". Error{InvalidArgument} for a string that is no IP literal.

@@ -205,6 +205,21 @@ TEST_CASE("listen_address must be an IP address", "[unit]") {
                        "IPv4 or IPv6 address");
 }
 
+TEST_CASE("listen_address as a list must name IP addresses, at least one", "[unit]") {
+    OneCertificate host_name;
+    host_name.set("challenge", "{\"listen_address\": [\"::1\", \"localhost\"]}");
+    CHECK_CONFIG_ERROR(host_name.text(), host_name.line_of("challenge"),
+                       field("challenge.listen_address"), "not 'localhost'");
+    OneCertificate empty;
+    empty.set("challenge", "{\"listen_address\": []}");
+    CHECK_CONFIG_ERROR(empty.text(), empty.line_of("challenge"), field("challenge.listen_address"),
+                       "at least one address");
+    OneCertificate number;
+    number.set("challenge", "{\"listen_address\": [80]}");
+    CHECK_CONFIG_ERROR(number.text(), number.line_of("challenge"),
+                       field("challenge.listen_address[0]"), "must be a string");
+}
+
 TEST_CASE("bad durations are refused with the accepted forms", "[unit]") {
     for (const char* bad : {"\"7 days\"", "\"-1s\"", "1.5", "\"90\"", "-5", "\"1w\"", "true"}) {
         INFO(bad);

@@ -83,7 +83,7 @@ TEST_CASE("a full configuration parses to the values it states", "[unit]") {
     CHECK(www.key_policy == KeyPolicy::Rotate);
     CHECK(www.key_grace_period == 48h);
     CHECK(www.challenge.type == "http-01");
-    CHECK(www.challenge.listen_address == "::");
+    CHECK(www.challenge.listen_addresses == std::vector<std::string>{"::"});
     CHECK(www.challenge.http_port == 8080);
     CHECK(www.challenge.tls_port == 8443);
     CHECK(www.challenge.webroot == "/var/www/html");
@@ -122,7 +122,7 @@ TEST_CASE("fields left out take the documented defaults", "[unit]") {
     CHECK(www.key_policy == KeyPolicy::Rotate);
     CHECK(www.key_grace_period == std::chrono::hours(24 * 7));
     CHECK(www.challenge.type == "http-01");
-    CHECK(www.challenge.listen_address == "0.0.0.0");
+    CHECK(www.challenge.listen_addresses.empty());
     CHECK(www.challenge.http_port == 80);
     CHECK(www.challenge.tls_port == 443);
     CHECK(www.challenge.webroot.empty());
@@ -232,4 +232,15 @@ TEST_CASE("load_config names a missing file and reads an existing one", "[unit]"
     Config config = load_config(std::string(HWACME_SOURCE_DIR) + "/tests/config/valid.json");
     CHECK(config.source == std::string(HWACME_SOURCE_DIR) + "/tests/config/valid.json");
     CHECK(config.certificates.size() == 2);
+}
+
+TEST_CASE("listen_address may name one address or a list of them", "[unit]") {
+    test::OneCertificate one;
+    one.set("challenge", R"({"listen_address": "127.0.0.1"})");
+    CHECK(parse_config(one.text(), "one.json").certificates[0].challenge.listen_addresses ==
+          std::vector<std::string>{"127.0.0.1"});
+    test::OneCertificate list;
+    list.set("challenge", R"({"listen_address": ["::", "0.0.0.0"]})");
+    CHECK(parse_config(list.text(), "list.json").certificates[0].challenge.listen_addresses ==
+          std::vector<std::string>{"::", "0.0.0.0"});
 }

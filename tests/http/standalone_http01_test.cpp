@@ -61,7 +61,7 @@ private:
 }  // namespace
 
 TEST_CASE("standalone server serves a provisioned key authorization byte for byte", "[unit]") {
-    StandaloneHttp01Server server("127.0.0.1", 0);
+    StandaloneHttp01Server server({"127.0.0.1"}, 0);
     REQUIRE(server.port() != 0);
     server.provision(kToken, kKeyAuthorization);
     Client client(quick_options());
@@ -75,7 +75,7 @@ TEST_CASE("standalone server serves a provisioned key authorization byte for byt
 
 TEST_CASE("standalone server answers 404 for unknown tokens, removed tokens and other paths",
           "[unit]") {
-    StandaloneHttp01Server server("127.0.0.1", 0);
+    StandaloneHttp01Server server({"127.0.0.1"}, 0);
     server.provision(kToken, kKeyAuthorization);
     Client client(quick_options());
     auto base = "http://127.0.0.1:" + std::to_string(server.port());
@@ -88,7 +88,7 @@ TEST_CASE("standalone server answers 404 for unknown tokens, removed tokens and 
 }
 
 TEST_CASE("standalone server serves three concurrent clients", "[unit]") {
-    StandaloneHttp01Server server("127.0.0.1", 0);
+    StandaloneHttp01Server server({"127.0.0.1"}, 0);
     server.provision(kToken, kKeyAuthorization);
     // Pebble validates from three places at once; an idle connection must not hold them up.
     SilentConnection idle(server.port());
@@ -118,7 +118,7 @@ TEST_CASE("standalone server serves three concurrent clients", "[unit]") {
 }
 
 TEST_CASE("client reuses one connection for ten sequential requests", "[unit]") {
-    StandaloneHttp01Server server("127.0.0.1", 0);
+    StandaloneHttp01Server server({"127.0.0.1"}, 0);
     server.provision(kToken, kKeyAuthorization);
     Client client(quick_options());
     for (int i = 0; i < 10; ++i) {
@@ -129,7 +129,7 @@ TEST_CASE("client reuses one connection for ten sequential requests", "[unit]") 
 }
 
 TEST_CASE("client switches between HEAD, POST and GET on one handle", "[unit]") {
-    StandaloneHttp01Server server("127.0.0.1", 0);
+    StandaloneHttp01Server server({"127.0.0.1"}, 0);
     server.provision(kToken, kKeyAuthorization);
     Client client(quick_options());
     auto url = challenge_url(server, kToken);
@@ -174,9 +174,9 @@ TEST_CASE("client refuses a CA bundle that does not exist", "[unit]") {
 }
 
 TEST_CASE("standalone server on a port in use fails with a Network error", "[unit]") {
-    StandaloneHttp01Server first("127.0.0.1", 0);
+    StandaloneHttp01Server first({"127.0.0.1"}, 0);
     try {
-        StandaloneHttp01Server second("127.0.0.1", first.port());
+        StandaloneHttp01Server second({"127.0.0.1"}, first.port());
         FAIL("bound a port in use");
     } catch (const Error& e) {
         CHECK(e.code() == Errc::Network);
@@ -188,7 +188,7 @@ TEST_CASE("standalone server on a port in use fails with a Network error", "[uni
 TEST_CASE("standalone server listens on an IPv6 literal", "[unit]") {
     std::unique_ptr<StandaloneHttp01Server> server;
     try {
-        server = std::make_unique<StandaloneHttp01Server>("::1", 0);
+        server = std::make_unique<StandaloneHttp01Server>(std::vector<std::string>{"::1"}, 0);
     } catch (const Error& e) {
         // A container without IPv6 on loopback; the error must still name the address.
         CHECK_THAT(e.what(), Catch::Contains("[::1]:0"));
@@ -204,7 +204,7 @@ TEST_CASE("standalone server listens on an IPv6 literal", "[unit]") {
 
 TEST_CASE("standalone server refuses a bind address that is not an IP literal", "[unit]") {
     try {
-        StandaloneHttp01Server server("not-an-address", 0);
+        StandaloneHttp01Server server({"not-an-address"}, 0);
         FAIL("accepted a host name");
     } catch (const Error& e) {
         CHECK(e.code() == Errc::InvalidArgument);
@@ -213,12 +213,12 @@ TEST_CASE("standalone server refuses a bind address that is not an IP literal", 
 }
 
 TEST_CASE("standalone server refuses tokens that are not base64url", "[unit]") {
-    StandaloneHttp01Server server("127.0.0.1", 0);
+    StandaloneHttp01Server server({"127.0.0.1"}, 0);
     CHECK_THROWS_AS(server.provision("../x", "y"), Error);
 }
 
 TEST_CASE("make_standalone_http01 returns a working responder", "[unit]") {
-    auto responder = hwacme::http::make_standalone_http01("127.0.0.1", 0);
+    auto responder = hwacme::http::make_standalone_http01({"127.0.0.1"}, 0);
     auto* server = dynamic_cast<StandaloneHttp01Server*>(responder.get());
     REQUIRE(server != nullptr);
     responder->provision(kToken, kKeyAuthorization);

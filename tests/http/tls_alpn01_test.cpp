@@ -122,7 +122,7 @@ std::pair<int, Bytes> only_san(X509* cert) {
 }  // namespace
 
 TEST_CASE("tls-alpn-01 server proves a DNS name with acme-tls/1 and acmeIdentifier", "[unit]") {
-    TlsAlpn01Server server("127.0.0.1", 0);
+    TlsAlpn01Server server({"127.0.0.1"}, 0);
     REQUIRE(server.port() != 0);
     server.provision("Example.COM", kKeyAuthorization);
 
@@ -139,7 +139,7 @@ TEST_CASE("tls-alpn-01 server proves a DNS name with acme-tls/1 and acmeIdentifi
 }
 
 TEST_CASE("tls-alpn-01 server proves an IP address under its reverse-DNS SNI", "[unit]") {
-    TlsAlpn01Server server("127.0.0.1", 0);
+    TlsAlpn01Server server({"127.0.0.1"}, 0);
     server.provision("127.0.0.1", kKeyAuthorization);
     server.provision("::1", "other." + kKeyAuthorization);
 
@@ -163,7 +163,7 @@ TEST_CASE("tls-alpn-01 server proves an IP address under its reverse-DNS SNI", "
 }
 
 TEST_CASE("tls-alpn-01 server refuses unknown SNI, other ALPN and removed identifiers", "[unit]") {
-    TlsAlpn01Server server("127.0.0.1", 0);
+    TlsAlpn01Server server({"127.0.0.1"}, 0);
     server.provision("example.com", kKeyAuthorization);
 
     CHECK_FALSE(handshake(server.port(), "other.example.com").ok);
@@ -174,7 +174,7 @@ TEST_CASE("tls-alpn-01 server refuses unknown SNI, other ALPN and removed identi
 }
 
 TEST_CASE("tls-alpn-01 server answers three concurrent validators", "[unit]") {
-    TlsAlpn01Server server("127.0.0.1", 0);
+    TlsAlpn01Server server({"127.0.0.1"}, 0);
     server.provision("example.com", kKeyAuthorization);
     // A connection that never sends a ClientHello must not hold the others up.
     int idle = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -203,9 +203,9 @@ TEST_CASE("tls-alpn-01 server answers three concurrent validators", "[unit]") {
 }
 
 TEST_CASE("tls-alpn-01 server on a port in use fails with a Network error", "[unit]") {
-    TlsAlpn01Server first("127.0.0.1", 0);
+    TlsAlpn01Server first({"127.0.0.1"}, 0);
     try {
-        TlsAlpn01Server second("127.0.0.1", first.port());
+        TlsAlpn01Server second({"127.0.0.1"}, first.port());
         FAIL("bound a port in use");
     } catch (const Error& e) {
         CHECK(e.code() == Errc::Network);
@@ -215,7 +215,7 @@ TEST_CASE("tls-alpn-01 server on a port in use fails with a Network error", "[un
 }
 
 TEST_CASE("tls-alpn-01 server refuses identifiers that are neither DNS names nor IPs", "[unit]") {
-    auto responder = hwacme::http::make_tls_alpn01_responder("127.0.0.1", 0);
+    auto responder = hwacme::http::make_tls_alpn01_responder({"127.0.0.1"}, 0);
     for (const char* bad : {"", "*.example.com", "a,DNS:evil.com", "host name"}) {
         try {
             responder->provision(bad, kKeyAuthorization);

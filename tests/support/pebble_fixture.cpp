@@ -113,6 +113,8 @@ std::vector<std::string> start_environment(const PebbleOptions& options) {
         env.push_back("PEBBLE_EAB_KID=" + options.eab_kid);
         env.push_back("PEBBLE_EAB_KEY=" + options.eab_key);
     }
+    env.push_back("CHALLTESTSRV_DEFAULT_IPV4=" + options.dns_ipv4);
+    env.push_back("CHALLTESTSRV_DEFAULT_IPV6=" + options.dns_ipv6);
     env.insert(env.end(), options.extra_env.begin(), options.extra_env.end());
     return env;
 }

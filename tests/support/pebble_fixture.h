@@ -20,6 +20,10 @@ struct PebbleOptions {
     /// Both set: Pebble requires external account binding with this key id and base64url key.
     std::string eab_kid;
     std::string eab_key;
+    /// What the CA's DNS answers for every name it validates: A and AAAA records; empty for
+    /// none. Validations reach the built-in challenge servers on these addresses.
+    std::string dns_ipv4 = "127.0.0.1";
+    std::string dns_ipv6;
     /// "KEY=VALUE" entries passed to scripts/local-pebble and from there to Pebble.
     std::vector<std::string> extra_env;
 };
