@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,12 @@ struct KeystoreOptions {
     bool allow_extractable = false;
     /// TPM TCTI configuration string; empty means the backend's default.
     std::string tcti;
+    /// The lock hwacme's runs share a TPM without a resource manager by (tpm/tpm_host_lock.h);
+    /// empty: none.
+    std::filesystem::path tpm_lock_file;
+    /// Flush what interrupted runs left in a TPM without a resource manager when no other hwacme
+    /// run is connected (tpm/tpm_connection.h).
+    bool tpm_flush_stale = false;
 };
 
 /// A place keys live: a folder of PEM files, a PKCS#11 token, a TPM. One Keystore is opened per

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "tpm/key_file.h"
+#include "tpm/resource_manager.h"
 #include "tpm/tpm_public.h"
 #include "tpm/tpm_store.h"
 
@@ -127,6 +128,7 @@ void TpmKeystore::remove(const KeyUri& uri) {
 std::vector<std::pair<std::string, std::string>> TpmKeystore::describe(const KeyUri& uri) {
     TpmLocation loc = TpmLocation::parse(uri);
     std::vector<std::pair<std::string, std::string>> facts;
+    facts.emplace_back("resource manager", describe_resource_manager(tcti_));
     TPM2B_PUBLIC pub{};
     if (loc.kind == TpmLocation::Kind::File) {
         Tss2KeyFile file = read_key_file(loc.path);

@@ -52,7 +52,7 @@ TPM2B_PUBLIC read_public(TpmConnection& tpm, EsysTr object, const std::string& w
 }
 
 TpmConnection& TpmKeystore::tpm() {
-    if (!tpm_) tpm_ = std::make_shared<TpmConnection>(tcti_);
+    if (!tpm_) tpm_ = std::make_shared<TpmConnection>(tcti_, sharing_);
     return *tpm_;
 }
 
@@ -170,7 +170,9 @@ std::unique_ptr<keystore::Keystore> open_keystore(const KeyUri& uri,
     if (tcti.empty())
         if (const char* env = std::getenv("HWACME_TCTI")) tcti = env;
     if (tcti.empty()) tcti = kDefaultTcti;
-    return std::make_unique<TpmKeystore>(std::move(tcti), options.allow_extractable);
+    return std::make_unique<TpmKeystore>(
+        std::move(tcti), options.allow_extractable,
+        TpmSharing{options.tpm_lock_file, options.tpm_flush_stale});
 }
 
 }  // namespace hwacme::tpm

@@ -18,8 +18,10 @@ namespace hwacme::tpm {
 /// shares the connection with the keys it hands out, which may outlive it. Not thread-safe.
 class TpmKeystore final : public keystore::Keystore {
 public:
-    TpmKeystore(std::string tcti, bool allow_extractable)
-        : tcti_(std::move(tcti)), allow_extractable_(allow_extractable) {}
+    TpmKeystore(std::string tcti, bool allow_extractable, TpmSharing sharing = {})
+        : tcti_(std::move(tcti)),
+          allow_extractable_(allow_extractable),
+          sharing_(std::move(sharing)) {}
 
     std::unique_ptr<keystore::Key> open(const keystore::KeyUri& uri) override;
     std::unique_ptr<keystore::Key> generate(const keystore::KeyUri& uri,
@@ -40,6 +42,7 @@ private:
 
     std::string tcti_;
     bool allow_extractable_;
+    TpmSharing sharing_;
     std::shared_ptr<TpmConnection> tpm_;
 };
 

@@ -13,6 +13,7 @@ GlobalOptions managed_options(const GlobalOptions& command_line, const config::C
                                                                       : ca.directory_url;
     if (options.ca_bundle.empty()) options.ca_bundle = ca.ca_bundle.string();
     if (options.tcti.empty()) options.tcti = config.tcti;
+    options.tpm_flush_stale = options.tpm_flush_stale || config.tpm_flush_stale;
     if (options.state_dir.empty()) options.state_dir = config.state_dir.string();
     return options;
 }

@@ -33,7 +33,10 @@ http::ClientOptions GlobalOptions::http_options() const {
 }
 
 keystore::KeystoreOptions GlobalOptions::keystore_options() const {
-    return {.allow_extractable = allow_extractable, .tcti = tcti};
+    return {.allow_extractable = allow_extractable,
+            .tcti = tcti,
+            .tpm_lock_file = state_path() / "tpm.lock",
+            .tpm_flush_stale = tpm_flush_stale};
 }
 
 keystore::Registry make_registry() {

@@ -18,6 +18,8 @@ struct GlobalOptions {
     std::string tcti;
     std::string config_path = "/etc/hwacme/hwacme.json";  ///< of managed certificates
     bool allow_extractable = false;
+    /// Flush what interrupted runs left in a TPM without a resource manager (tpm_connection.h).
+    bool tpm_flush_stale = false;
     bool verbose = false;
 
     /// The state folder: --state-dir, else /var/lib/hwacme for root, else

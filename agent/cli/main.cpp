@@ -28,6 +28,11 @@ void add_global_options(CLI::App& app, hwacme::cli::GlobalOptions& global) {
         ->envname("HWACME_CONFIG");
     app.add_option("--tcti", global.tcti, "TPM TCTI (default device:/dev/tpmrm0)")
         ->envname("HWACME_TCTI");
+    app.add_flag("--tpm-flush-stale", global.tpm_flush_stale,
+                 "on a TPM without a resource manager, flush the objects and sessions that "
+                 "interrupted runs left, when no other hwacme run is connected; only where no "
+                 "other program uses that TPM")
+        ->envname("HWACME_TPM_FLUSH_STALE");
     app.add_flag("--allow-extractable", global.allow_extractable,
                  "accept hardware keys that the device would let leave it");
     app.add_flag("-v,--verbose", global.verbose, "log each request and more detail to stderr");

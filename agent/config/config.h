@@ -73,6 +73,8 @@ struct Config {
     std::filesystem::path source;     ///< the file it was read from
     std::filesystem::path state_dir;  ///< empty: the --state-dir / default of the command line
     std::string tcti;                 ///< TPM TCTI for tpm2: keys; empty: the default
+    /// Flush what interrupted runs left in a TPM without a resource manager (tpm_connection.h).
+    bool tpm_flush_stale = false;
     CaConfig ca;
     std::vector<CertificateConfig> certificates;
 

@@ -37,7 +37,7 @@ TEST_CASE("the configuration must be an object with a ca", "[unit]") {
 
 TEST_CASE("unknown fields are refused at the top and in ca and eab", "[unit]") {
     CHECK_CONFIG_ERROR("{\n  \"ca\": {},\n\n  \"certifcates\": []\n}", 4, "certifcates",
-                       "unknown field (known: state_dir, tcti, ca, certificates)");
+                       "unknown field (known: state_dir, tcti, tpm_flush_stale, ca, certificates)");
     CHECK_CONFIG_ERROR(with_ca({kDirectory, kAccountKey, "\"emails\": []"}), 5, "ca.emails",
                        "unknown field");
     CHECK_CONFIG_ERROR(

@@ -244,3 +244,10 @@ TEST_CASE("listen_address may name one address or a list of them", "[unit]") {
     CHECK(parse_config(list.text(), "list.json").certificates[0].challenge.listen_addresses ==
           std::vector<std::string>{"::", "0.0.0.0"});
 }
+
+TEST_CASE("tpm_flush_stale is off unless the configuration turns it on", "[unit]") {
+    CHECK_FALSE(parse_config(test::OneCertificate().text(), "off.json").tpm_flush_stale);
+    auto text = test::OneCertificate().text();
+    text.insert(text.find('{') + 1, "\n  \"tpm_flush_stale\": true,");
+    CHECK(parse_config(text, "on.json").tpm_flush_stale);
+}

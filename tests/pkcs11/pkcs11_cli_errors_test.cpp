@@ -128,7 +128,9 @@ TEST_CASE("issue refuses bad token keys and writes no file", "[pebble][softhsm]"
         auto allowed = issue(token.uri_for("leaky"), {"--allow-extractable"});
         INFO(allowed.stderr_text);
         REQUIRE(allowed.exit_code == 0);
+        hwacme::keystore::KeystoreOptions extractable;
+        extractable.allow_extractable = true;
         CHECK(certificate_spki(slurp(out / "cert.pem")) ==
-              token_spki(token.uri_for("leaky"), {.allow_extractable = true, .tcti = {}}));
+              token_spki(token.uri_for("leaky"), extractable));
     }
 }

@@ -187,7 +187,8 @@ inline std::string text(const boost::json::value& value) {
 inline std::unique_ptr<keystore::Keystore> open_store(const std::string& uri_text,
                                                       const std::string& tcti = "") {
     auto uri = keystore::KeyUri::parse(uri_text);
-    keystore::KeystoreOptions options{.allow_extractable = false, .tcti = tcti};
+    keystore::KeystoreOptions options;
+    options.tcti = tcti;
     if (uri.scheme() == "pkcs11") return pkcs11::open_keystore(uri, options);
     if (uri.scheme() == "tpm2") return tpm::open_keystore(uri, options);
     return keystore::open_file_keystore(uri, options);

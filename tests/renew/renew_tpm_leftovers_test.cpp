@@ -1,0 +1,235 @@
+// A TPM reached without a resource manager (here swtpm) keeps the objects of a process that was
+// killed. Runs of `hwacme renew` killed while they held TPM objects must leave a TPM that the
+// next run either clears by itself (when the operator allowed it) or names, with the remedy;
+// after the remedy the renewal completes. Two runs sharing the TPM never flush each other's.
+
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "tests/renew/renew_support.h"
+#include "tests/tpm/swtpm_fixture.h"
+
+using namespace hwacme::test;
+using namespace hwacme::test::renew;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kKilled = 128 + 9;
+
+/// The transient objects swtpm holds, as tpm2_getcap lists them ("- 0x80000000" lines).
+std::vector<std::string> transient_objects(const SwtpmFixture& swtpm) {
+    auto listed = swtpm.tpm2_tool({"tpm2_getcap", "handles-transient"});
+    INFO("tpm2_getcap: " << listed.stderr_text);
+    REQUIRE(listed.exit_code == 0);
+    std::vector<std::string> handles;
+    std::istringstream lines(listed.stdout_text);
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("- 0x", 0) == 0) handles.push_back(line.substr(2));
+    return handles;
+}
+
+/// One certificate whose rotated keys are TSS2 key files in `tmp`/keys, proven by dns-01.
+struct TpmRenewal {
+    PebbleFixture pebble{[] {
+        PebbleOptions options;
+        options.extra_env = {"PEBBLE_AUTHZREUSE=0"};  // every order has a challenge to die in
+        return options;
+    }()};
+    SwtpmFixture swtpm;
+    TempDir tmp{"hwacme-tpm-leftovers"};
+    Hooks hooks = write_hooks(tmp.path());
+    fs::path out = tmp / "out";
+    fs::path config;
+    std::vector<std::string> env = hooks.env(pebble);
+
+    /// Writes the configuration, `dns_hook` standing in for the recording hook when given.
+    void configure(const fs::path& dns_hook = {}) {
+        config = write_config(
+            tmp.path(), pebble,
+            {{.name = "box",
+              .identifiers = {"box.example.com"},
+              .key = "tpm2:path=" + (tmp / "keys").string() + "/box-{generation}.tss2.pem",
+              .grace = "0s",
+              .challenge = dns01(dns_hook.empty() ? hooks.dns : dns_hook),
+              .output_dir = out}},
+            swtpm.tcti());
+        fs::create_directories(tmp / "keys");
+    }
+
+    std::vector<std::string> renew_argv() const {
+        return {std::string(HWACME_BINARY_DIR) + "/hwacme", "--config", config.string(), "renew",
+                "--force"};
+    }
+
+    CommandResult renew(std::vector<std::string> args = {"renew", "--force"}) {
+        return run_configured(config, std::move(args), env);
+    }
+
+    /// `renew --force` killed with SIGKILL while it holds TPM objects: by the DNS hook while
+    /// the order waits for validation (`at_validation`), else as soon as the TPM holds more
+    /// transient objects than before it started (creating, loading or signing with a key).
+    /// Returns its exit code: kKilled, or 1 when it failed before it got there.
+    int killed_renewal(bool at_validation) {
+        if (at_validation) {
+            hooks.kill_at("add");
+            int code = renew().exit_code;
+            std::filesystem::remove(hooks.kill_dir / "add");
+            return code;
+        }
+        auto before = transient_objects(swtpm).size();
+        // In a session of its own, so the kill takes a DNS hook it is just starting along: an
+        // orphaned hook would see the next round's kill file and kill its new parent, the test
+        // process (the Pebble fixture makes it the subreaper).
+        Process run(renew_argv(), {.env = env,
+                                   .stdout_path = "/dev/null",
+                                   .stderr_path = "/dev/null",
+                                   .new_session = true});
+        auto deadline = std::chrono::steady_clock::now() + 60s;
+        while (transient_objects(swtpm).size() <= before) {
+            if (auto code = run.wait_for_exit(0ms)) return *code;
+            REQUIRE(std::chrono::steady_clock::now() < deadline);
+            std::this_thread::sleep_for(5ms);
+        }
+        ::kill(-run.pid(), SIGKILL);
+        return run.wait_for_exit(30s).value_or(-1);
+    }
+
+    /// Five kills in a row, alternating the moments; requires that they left objects behind.
+    void kill_five_times() {
+        int kills = 0;
+        for (int round = 0; round < 5; ++round) {
+            int code = killed_renewal(round % 2 == 0);
+            INFO("round " << round << " exit " << code);
+            CHECK((code == kKilled || code == 1));
+            kills += code == kKilled;
+        }
+        CHECK(kills >= 2);
+        REQUIRE(transient_objects(swtpm).size() >= 2);
+    }
+
+    /// The published certificate carries the key key.uri names, and nothing is pending.
+    void check_consistent() {
+        check_live_pair(out, swtpm.tcti());
+        auto box = status_of(config)["box"];
+        CHECK(box.at("pending").is_null());
+        CHECK(text(box.at("last_error")).empty());
+    }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "renewals killed while they hold TPM objects are named by the next run and the "
+    "documented remedy lets it complete",
+    "[pebble][swtpm]") {
+    TpmRenewal t;
+    t.configure();
+    auto first = t.renew({"renew"});
+    INFO("first renew: " << first.stderr_text);
+    REQUIRE(first.exit_code == 0);
+
+    t.kill_five_times();
+    auto blocked = t.renew();
+    INFO("after the kills: " << blocked.stderr_text);
+    CHECK(blocked.exit_code == 1);
+    // renew reports per certificate, then its summary: the cause is the certificate's line.
+    CHECK_THAT(blocked.stderr_text, Catch::Contains("is out of memory for objects"));
+    CHECK_THAT(blocked.stderr_text, Catch::Contains("transient objects"));
+    CHECK_THAT(blocked.stderr_text,
+               Catch::Contains("TPM2TOOLS_TCTI='" + t.swtpm.tcti() + "' tpm2_flushcontext -t"));
+    CHECK_THAT(blocked.stderr_text, Catch::Contains("--tpm-flush-stale"));
+    CHECK_THAT(blocked.stderr_text, Catch::Contains("device:/dev/tpmrm0"));
+
+    // The remedy the message names, as an operator runs it.
+    auto flushed = t.swtpm.tpm2_tool({"tpm2_flushcontext", "-t"});
+    INFO("tpm2_flushcontext: " << flushed.stderr_text);
+    REQUIRE(flushed.exit_code == 0);
+    auto rerun = t.renew();
+    INFO("after the remedy: " << rerun.stderr_text);
+    REQUIRE(rerun.exit_code == 0);
+    t.check_consistent();
+    CHECK(transient_objects(t.swtpm).empty());
+}
+
+TEST_CASE("with --tpm-flush-stale the run after five kills flushes what they left and renews",
+          "[pebble][swtpm]") {
+    TpmRenewal t;
+    t.configure();
+    REQUIRE(t.renew({"renew"}).exit_code == 0);
+    t.kill_five_times();
+    auto left = transient_objects(t.swtpm).size();
+
+    auto recovered = t.renew({"--tpm-flush-stale", "renew", "--force"});
+    INFO("recovering run: " << recovered.stderr_text);
+    REQUIRE(recovered.exit_code == 0);
+    CHECK_THAT(recovered.stderr_text,
+               Catch::Contains("flushed " + std::to_string(left) + " transient objects"));
+    CHECK_THAT(recovered.stderr_text, Catch::Contains("no resource manager"));
+    t.check_consistent();
+    CHECK(transient_objects(t.swtpm).empty());
+}
+
+TEST_CASE("a run allowed to flush leaves alone the objects of another run on the same TPM",
+          "[pebble][swtpm]") {
+    TpmRenewal t;
+    // A DNS hook that, on add, waits while the file `hold` exists: run A then sits in its
+    // validation with its new key loaded in the TPM for as long as the test wants.
+    const fs::path hold = t.tmp / "hold";
+    const fs::path holding = t.tmp / "holding";
+    const fs::path holding_hook = t.tmp / "holding-dns-hook";
+    write_text(holding_hook,
+               "#!/usr/bin/env bash\nif [[ $1 == add ]]; then : >'" + holding.string() +
+                   "'; while [[ -e '" + hold.string() + "' ]]; do sleep 0.05; done; fi\nexec '" +
+                   t.hooks.dns.string() + "' \"$@\"\n",
+               0755);
+    t.configure(holding_hook);
+    REQUIRE(t.renew({"renew"}).exit_code == 0);
+    write_text(hold, "");
+    std::filesystem::remove(holding);
+
+    Process a(t.renew_argv(),
+              {.env = t.env, .stdout_path = t.tmp / "a.out", .stderr_path = t.tmp / "a.err"});
+    wait_for_file(holding);
+    auto held_by_a = transient_objects(t.swtpm);
+    REQUIRE_FALSE(held_by_a.empty());
+
+    // Run B, allowed to flush, on the same TPM and state folder (so the same lock).
+    auto b = run_hwacme({"-v", "--tpm-flush-stale", "--tcti", t.swtpm.tcti(), "--state-dir",
+                         (t.tmp / "state").string(), "key", "show",
+                         "tpm2:path=" + (t.tmp / "keys" / "box-1.tss2.pem").string()});
+    INFO("run B: " << b.stderr_text);
+    CHECK_THAT(b.stderr_text, Catch::Contains("another hwacme run is connected to the TPM"));
+    CHECK_THAT(b.stderr_text, !Catch::Contains("that interrupted runs left"));
+    for (const auto& handle : held_by_a) {
+        auto still = transient_objects(t.swtpm);
+        CHECK(std::find(still.begin(), still.end(), handle) != still.end());
+    }
+
+    std::filesystem::remove(hold);
+    auto a_exit = a.wait_for_exit(120s);
+    INFO("run A: " << slurp(t.tmp / "a.err"));
+    REQUIRE(a_exit == 0);
+    t.check_consistent();
+}
+
+TEST_CASE("key show and status say whether the TCTI has a resource manager", "[pebble][swtpm]") {
+    TpmRenewal t;
+    t.configure();
+    REQUIRE(t.renew({"renew"}).exit_code == 0);
+    auto shown =
+        run_hwacme({"--tcti", t.swtpm.tcti(), "--state-dir", (t.tmp / "state").string(), "key",
+                    "show", "tpm2:path=" + (t.tmp / "keys" / "box-1.tss2.pem").string()});
+    INFO(shown.stderr_text);
+    REQUIRE(shown.exit_code == 0);
+    CHECK_THAT(shown.stdout_text,
+               Catch::Contains("resource manager: none (" + t.swtpm.tcti() + ")"));
+    auto status = run_configured(t.config, {"status"}, t.env);
+    INFO(status.stderr_text);
+    REQUIRE(status.exit_code == 0);
+    CHECK_THAT(status.stdout_text, Catch::Contains("resource manager: none ("));
+}
