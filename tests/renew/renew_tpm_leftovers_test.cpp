@@ -46,27 +46,34 @@ struct TpmRenewal {
     fs::path out = tmp / "out";
     fs::path config;
     std::vector<std::string> env = hooks.env(pebble);
+    fs::path dns_hook = hooks.dns;
+    int round = 0;
 
-    /// Writes the configuration, `dns_hook` standing in for the recording hook when given.
-    void configure(const fs::path& dns_hook = {}) {
+    /// Writes the configuration with one more name than last time: no authorization exists for
+    /// it, so the next order always has a challenge (PEBBLE_AUTHZREUSE=0 alone once let an
+    /// order come back ready, as renew_crash_test.cpp found).
+    void configure() {
         config = write_config(
             tmp.path(), pebble,
             {{.name = "box",
-              .identifiers = {"box.example.com"},
+              .identifiers = {"box.example.com", "round" + std::to_string(++round) + ".example"},
               .key = "tpm2:path=" + (tmp / "keys").string() + "/box-{generation}.tss2.pem",
               .grace = "0s",
-              .challenge = dns01(dns_hook.empty() ? hooks.dns : dns_hook),
+              .challenge = dns01(dns_hook),
               .output_dir = out}},
             swtpm.tcti());
         fs::create_directories(tmp / "keys");
     }
 
-    std::vector<std::string> renew_argv() const {
+    /// `hwacme renew --force` for a fresh order, to start as a process of the test's own.
+    std::vector<std::string> renew_argv() {
+        configure();
         return {std::string(HWACME_BINARY_DIR) + "/hwacme", "--config", config.string(), "renew",
                 "--force"};
     }
 
     CommandResult renew(std::vector<std::string> args = {"renew", "--force"}) {
+        configure();
         return run_configured(config, std::move(args), env);
     }
 
@@ -128,7 +135,6 @@ TEST_CASE(
     "documented remedy lets it complete",
     "[pebble][swtpm]") {
     TpmRenewal t;
-    t.configure();
     auto first = t.renew({"renew"});
     INFO("first renew: " << first.stderr_text);
     REQUIRE(first.exit_code == 0);
@@ -159,7 +165,6 @@ TEST_CASE(
 TEST_CASE("with --tpm-flush-stale the run after five kills flushes what they left and renews",
           "[pebble][swtpm]") {
     TpmRenewal t;
-    t.configure();
     REQUIRE(t.renew({"renew"}).exit_code == 0);
     t.kill_five_times();
     auto left = transient_objects(t.swtpm).size();
@@ -187,7 +192,7 @@ TEST_CASE("a run allowed to flush leaves alone the objects of another run on the
                    "'; while [[ -e '" + hold.string() + "' ]]; do sleep 0.05; done; fi\nexec '" +
                    t.hooks.dns.string() + "' \"$@\"\n",
                0755);
-    t.configure(holding_hook);
+    t.dns_hook = holding_hook;
     REQUIRE(t.renew({"renew"}).exit_code == 0);
     write_text(hold, "");
     std::filesystem::remove(holding);
@@ -219,7 +224,6 @@ TEST_CASE("a run allowed to flush leaves alone the objects of another run on the
 
 TEST_CASE("key show and status say whether the TCTI has a resource manager", "[pebble][swtpm]") {
     TpmRenewal t;
-    t.configure();
     REQUIRE(t.renew({"renew"}).exit_code == 0);
     auto shown =
         run_hwacme({"--tcti", t.swtpm.tcti(), "--state-dir", (t.tmp / "state").string(), "key",
