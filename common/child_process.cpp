@@ -74,6 +74,11 @@ ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironm
     FileActions actions;
     ::posix_spawn_file_actions_addopen(actions.get(), STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     ::posix_spawn_file_actions_adddup2(actions.get(), STDERR_FILENO, STDOUT_FILENO);
+    // A hook gets stdin, stdout and stderr only: not the CA connection libcurl keeps alive, nor
+    // a token's or a TPM's descriptors, whichever of them lacks FD_CLOEXEC.
+    if (int rc = ::posix_spawn_file_actions_addclosefrom_np(actions.get(), STDERR_FILENO + 1);
+        rc != 0)
+        throw Error(Errc::Io, "cannot prepare to run " + args.at(0) + ": " + std::strerror(rc));
     pid_t pid = 0;
     ChildOutcome outcome;
     outcome.start_error = ::posix_spawnp(&pid, args.at(0).c_str(), actions.get(), nullptr,

@@ -1,4 +1,4 @@
-#include "agent/manage/directories.h"
+#include "common/directories.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include "common/error.h"
 #include "common/fd.h"
 
-namespace hwacme::manage {
+namespace hwacme {
 namespace {
 
 [[noreturn]] void throw_errno(const std::string& what, const std::filesystem::path& path) {
@@ -42,4 +42,4 @@ void fsync_directory(const std::filesystem::path& dir) {
     if (fd.get() < 0 || ::fsync(fd.get()) != 0) throw_errno("cannot flush the folder", dir);
 }
 
-}  // namespace hwacme::manage
+}  // namespace hwacme

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-namespace hwacme::manage {
+namespace hwacme {
 
 /// Creates `dir` and any missing parent, each new folder with exactly `mode` (chmod after mkdir,
 /// so the umask cannot widen or narrow it); folders that exist already keep their mode.
@@ -12,4 +12,4 @@ void create_directories_with_mode(const std::filesystem::path& dir, unsigned mod
 /// Makes a rename, link or unlink inside `dir` durable (fsync(2) of the folder). Error{Io}.
 void fsync_directory(const std::filesystem::path& dir);
 
-}  // namespace hwacme::manage
+}  // namespace hwacme

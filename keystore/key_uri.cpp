@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "common/error.h"
 
@@ -46,16 +47,31 @@ bool is_file_path_char(char c) {
            c == ';' || c == '=';
 }
 
-// A PIN given inline (RFC 7512 §2.4 pin-value) must not reach a log through an error message.
+// A PIN given inline (RFC 7512 §2.4 pin-value) must not reach a log through an error message,
+// however its name is spelt: "PIN-VALUE=" is refused as a name, but its value is a PIN all the
+// same. It ends at the next attribute of either component.
 std::string redacted(std::string_view text) {
-    std::string out(text);
-    for (std::size_t at = out.find("pin-value="); at != std::string::npos;
-         at = out.find("pin-value=", at + 1)) {
-        std::size_t start = at + std::string_view("pin-value=").size();
-        std::size_t end = out.find('&', start);
-        out.replace(start, (end == std::string::npos ? out.size() : end) - start, "***");
+    constexpr std::string_view kName = "pin-value=";
+    std::string out;
+    std::size_t from = 0;
+    for (;;) {
+        std::size_t at = std::string_view::npos;
+        for (std::size_t i = from; i + kName.size() <= text.size(); ++i) {
+            bool same = true;
+            for (std::size_t k = 0; k < kName.size() && same; ++k)
+                same = std::tolower(static_cast<unsigned char>(text[i + k])) == kName[k];
+            if (same) {
+                at = i;
+                break;
+            }
+        }
+        if (at == std::string_view::npos) return out.append(text.substr(from));
+        std::size_t start = at + kName.size();
+        std::size_t end = text.find_first_of("&;?", start);
+        out.append(text.substr(from, start - from)).append("***");
+        if (end == std::string_view::npos) return out;
+        from = end;
     }
-    return out;
 }
 
 [[noreturn]] void throw_invalid(std::string_view text, const std::string& reason) {

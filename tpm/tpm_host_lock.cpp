@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/directories.h"
 #include "common/error.h"
 
 namespace hwacme::tpm {
@@ -25,13 +26,9 @@ constexpr auto kShareRetry = 50ms;
 }  // namespace
 
 TpmHostLock::TpmHostLock(const std::filesystem::path& file) : file_(file) {
-    // The state folder's parents (~/.local/state) may be missing for a user's first run. The
-    // folder itself gets 0700, which a umask cannot widen; an existing one is left as it is.
-    std::error_code parents_ec;
-    std::filesystem::create_directories(file.parent_path().parent_path(), parents_ec);
-    if (::mkdir(file.parent_path().c_str(), 0700) != 0 && errno != EEXIST)
-        throw Error(Errc::Io, "cannot create the folder of the TPM lock " + file.string() + ": " +
-                                  std::strerror(errno));
+    // The state folder, as hwacme makes it everywhere: 0700 whatever the umask. Its parents
+    // (~/.local/state) may be missing on a user's first run.
+    create_directories_with_mode(file.parent_path(), 0700);
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd_ < 0)
         throw Error(Errc::Io,

@@ -12,8 +12,8 @@ namespace hwacme::tpm {
 /// can neither place it nor hold it. Move-only; released (the descriptor closed) on destruction.
 class TpmHostLock {
 public:
-    /// Opens `file` (created 0600; its folder 0700 when missing; no link followed) without
-    /// locking it. Error{Io} naming the file when it cannot be opened.
+    /// Opens `file` (created 0600; missing folders 0700; no link followed) without locking it.
+    /// Error{Io} naming the file when it cannot be opened.
     explicit TpmHostLock(const std::filesystem::path& file);
     TpmHostLock(TpmHostLock&& other) noexcept;
     TpmHostLock& operator=(TpmHostLock&& other) noexcept;

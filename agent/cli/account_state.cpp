@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "agent/manage/directories.h"
+#include "common/directories.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_member.h"
@@ -59,7 +59,7 @@ std::optional<AccountState> load_account_state(const std::filesystem::path& stat
 
 void save_account_state(const std::filesystem::path& state_dir, const AccountState& state) {
     auto path = account_state_path(state_dir, state.directory_url);
-    manage::create_directories_with_mode(path.parent_path(), 0700);
+    create_directories_with_mode(path.parent_path(), 0700);
     boost::json::array contacts(state.contacts.begin(), state.contacts.end());
     boost::json::object obj{{"directory", state.directory_url},
                             {"account_url", state.account_url},

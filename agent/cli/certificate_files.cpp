@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "common/atomic_file.h"
+#include "common/directories.h"
 #include "common/error.h"
 #include "common/openssl_error.h"
 
@@ -118,11 +119,8 @@ bool certifies_key(X509* cert, EVP_PKEY* public_key) {
 
 CertificateFiles write_certificate_files(const std::filesystem::path& out_dir,
                                          const std::vector<std::string>& chain_pems) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec)
-        throw Error(Errc::Io,
-                    "cannot create output folder " + out_dir.string() + ": " + ec.message());
+    // 0755 whatever the umask: the web server, another user, reads these.
+    create_directories_with_mode(out_dir, 0755);
     std::string leaf = chain_pems.at(0);
     std::string chain;
     for (std::size_t i = 1; i < chain_pems.size(); ++i) chain += chain_pems[i];

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "agent/cli/command.h"
+#include "common/core_dumps.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -41,6 +42,8 @@ void add_global_options(CLI::App& app, hwacme::cli::GlobalOptions& global) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before any PIN, auth value or EAB key is read.
+    std::string core_dumps = hwacme::forbid_core_dumps();
     hwacme::cli::GlobalOptions global;
     CLI::App app{
         "hwacme — an ACME client whose keys stay in PKCS#11 tokens, HSMs and TPMs.\n"
@@ -71,6 +74,8 @@ int main(int argc, char** argv) {
     }
     global.server_given = app.get_option("--server")->count() > 0;
     if (global.verbose) hwacme::log::set_level(hwacme::log::Level::Debug);
+    if (!core_dumps.empty())
+        hwacme::log::warning("hwacme: core dumps stay possible: " + core_dumps);
     try {
         for (const auto& command : commands)
             if (command.app->parsed()) command.run();

@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "agent/cli/account_state.h"
-#include "agent/manage/directories.h"
+#include "common/directories.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_member.h"
@@ -103,7 +103,7 @@ std::optional<SavedOrder> load_saved_order(const std::filesystem::path& state_di
 void save_order(const std::filesystem::path& state_dir, const SavedOrder& order) {
     auto names = name_set(order.names);
     auto path = saved_order_path(state_dir, order.directory_url, names, order.key_uri);
-    manage::create_directories_with_mode(path.parent_path(), 0700);
+    create_directories_with_mode(path.parent_path(), 0700);
     boost::json::object obj{{"directory", order.directory_url},
                             {"order_url", order.order_url},
                             {"names", boost::json::array(names.begin(), names.end())},

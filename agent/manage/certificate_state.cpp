@@ -4,7 +4,7 @@
 #include <climits>
 #include <stdexcept>
 
-#include "agent/manage/directories.h"
+#include "common/directories.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/rfc3339.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/manage/directories.h"
+#include "common/directories.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "keystore/key_uri.h"

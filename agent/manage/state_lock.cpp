@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "agent/manage/directories.h"
+#include "common/directories.h"
 #include "common/error.h"
 
 namespace hwacme::manage {

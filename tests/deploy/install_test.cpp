@@ -47,6 +47,7 @@ TEST_CASE("cmake --install lands the executable with its units hooks examples an
     const auto unit = slurp(prefix / "lib/systemd/system/hwacme.service");
     CHECK(contains(unit, "\nExecStart=" + (prefix / "bin/hwacme").string() + " renew\n"));
     CHECK_FALSE(contains(unit, "@CMAKE_"));
+    CHECK(contains(unit, "\nLimitCORE=0\n"));
 
     // The installed hook finds its shared part beside it and works from there.
     auto version = run_command({(prefix / "bin/hwacme").string(), "--version"});
