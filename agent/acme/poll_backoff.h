@@ -14,8 +14,9 @@ class PollBackoff {
 public:
     explicit PollBackoff(std::string what, std::chrono::milliseconds deadline);
 
-    /// Sleeps before the next poll. Error{Protocol} "timed out waiting for <what>" once the
-    /// deadline has passed or the CA asks to wait beyond it.
+    /// Sleeps before the next poll: the CA's Retry-After, but at least a second, or the next
+    /// step. Error{Protocol} "timed out waiting for <what>" once the deadline has passed or the
+    /// CA asks to wait beyond it.
     void wait(std::optional<std::chrono::seconds> retry_after);
 
     /// The next wait without Retry-After; exposed for tests.

@@ -57,8 +57,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-/// Retry-After (RFC 9110 §10.2.3): delta-seconds or an HTTP-date, as a delay from `now`
-/// (negative dates clamp to 0). nullopt when absent or unparsable.
+/// Retry-After (RFC 9110 §10.2.3): delta-seconds or an HTTP-date, as a delay from `now`,
+/// clamped to 0 (past dates) .. one day (larger numbers, dates further away, numbers past
+/// int64). nullopt when absent or unparsable.
 std::optional<std::chrono::seconds> parse_retry_after(
     std::string_view value,
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());

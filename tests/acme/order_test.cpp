@@ -62,6 +62,19 @@ TEST_CASE("polling starts in tens of milliseconds and doubles up to two seconds"
     }
 }
 
+TEST_CASE("a Retry-After of 0 is waited as a second, and no Retry-After overflows the deadline",
+          "[unit]") {
+    PollBackoff backoff("a test", std::chrono::seconds(10));
+    auto start = std::chrono::steady_clock::now();
+    backoff.wait(std::chrono::seconds(0));
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(1000));
+    // Past the int64 nanoseconds of a steady_clock time point when added to now.
+    PollBackoff far("the CA", std::chrono::seconds(5));
+    CHECK_THROWS_WITH(far.wait(std::chrono::seconds(18446744074LL)),
+                      "timed out waiting for the CA");
+    CHECK_THROWS_WITH(far.wait(std::chrono::seconds::max() / 1000), "timed out waiting for the CA");
+}
+
 TEST_CASE("revocation reasons are taken by RFC 5280 name or number", "[unit]") {
     CHECK(parse_revocation_reason("keyCompromise") == 1);
     CHECK(parse_revocation_reason("superseded") == 4);

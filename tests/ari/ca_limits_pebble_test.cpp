@@ -95,3 +95,31 @@ TEST_CASE("acme::Client waits no longer in total than its bound for one request"
     }
     CHECK(proxy.new_orders().size() == 3);
 }
+
+TEST_CASE("a Retry-After of 1 s then of int64 seconds or a date in 9999 stops at once, a day named",
+          "[pebble]") {
+    PebbleFixture pebble;
+    TempDir tmp("hwacme-limits-overflow");
+    // Waited 1 s, then 1 s + 2^63 s overflowed the sum and passed for a short wait: hwacme slept
+    // for ever. Clamped to a day, the second answer is beyond any bound and named as such.
+    for (const std::string far : {"9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+        INFO("Retry-After: " << far);
+        TestOnlyAcmeProxyOptions options;
+        options.fail_new_order = 2;
+        options.fail_status = 503;
+        options.fail_retry_after = {"1", far};
+        TestOnlyAcmeProxy proxy(pebble, options);
+        auto started = std::chrono::steady_clock::now();
+        auto result = issue_through(proxy, pebble, tmp, "overflow.example.com", "out");
+        auto took = std::chrono::steady_clock::now() - started;
+        INFO(result.stderr_text);
+        CHECK(result.exit_code == 1);
+        // The bound of this test: the one second asked first, plus an issuance's set-up.
+        CHECK(took < std::chrono::seconds(30));
+        auto error = last_line(result.stderr_text);
+        CHECK(error.find("unavailable (HTTP 503)") != std::string::npos);
+        CHECK(error.find("(86400 s), after waiting 1 s already") != std::string::npos);
+        CHECK(proxy.new_orders().size() == 2);
+        CHECK_FALSE(std::filesystem::exists(tmp / "out"));
+    }
+}

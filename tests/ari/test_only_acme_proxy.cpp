@@ -44,7 +44,8 @@ struct ProxyOptions {
     std::vector<std::string> profiles;
     int fail_new_order = 0;
     unsigned fail_status = 503;
-    long fail_retry_after = 1;
+    /// The Retry-After of each injected failure in turn, the last one for all after it.
+    std::vector<std::string> fail_retry_after{"1"};
 };
 
 std::string read_file(const std::string& path) {
@@ -142,7 +143,7 @@ private:
 
     ProxyResponse injected_failure(const ProxyRequest& request, const std::string& host) {
         ProxyResponse response(static_cast<bhttp::status>(options_.fail_status), request.version());
-        response.set(bhttp::field::retry_after, std::to_string(options_.fail_retry_after));
+        response.set(bhttp::field::retry_after, next_retry_after());
         if (options_.fail_status == 429) {
             // A real CA's error answers carry a fresh nonce (RFC 8555 §6.5); take one from Pebble.
             ProxyRequest nonce_request(bhttp::verb::head, new_nonce_url_path_, 11);
@@ -174,6 +175,12 @@ private:
                response.body().find("urn:ietf:params:acme:error:badNonce") != std::string::npos;
     }
 
+    std::string next_retry_after() {
+        std::lock_guard lock(mutex_);
+        const auto& values = options_.fail_retry_after;
+        return values.at(std::min(retry_afters_sent_++, values.size() - 1));
+    }
+
     bool take_failure() {
         std::lock_guard lock(mutex_);
         if (failures_left_ <= 0) return false;
@@ -194,6 +201,7 @@ private:
     std::string new_nonce_url_path_;
     std::mutex mutex_;
     int failures_left_;
+    std::size_t retry_afters_sent_ = 0;
 };
 
 ProxyResponse bad_gateway(const ProxyRequest& request, const std::string& why) {
@@ -262,7 +270,8 @@ int main(int argc, char** argv) {
     app.add_option("--fail-status", options.fail_status, "503 or 429")
         ->check(CLI::IsMember({503u, 429u}));
     app.add_option("--fail-retry-after", options.fail_retry_after,
-                   "Retry-After of the injected failures, in seconds");
+                   "Retry-After of each injected failure in turn (repeatable; the last holds "
+                   "for the rest), as sent: seconds or an HTTP date");
     CLI11_PARSE(app, argc, argv);
 
     try {

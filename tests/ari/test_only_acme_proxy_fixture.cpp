@@ -51,8 +51,9 @@ std::vector<std::string> proxy_argv(const PebbleFixture& pebble, const TempDir& 
     }
     if (options.fail_new_order > 0) {
         argv.insert(argv.end(), {"--fail-new-order", std::to_string(options.fail_new_order),
-                                 "--fail-status", std::to_string(options.fail_status),
-                                 "--fail-retry-after", std::to_string(options.fail_retry_after)});
+                                 "--fail-status", std::to_string(options.fail_status)});
+        for (const auto& value : options.fail_retry_after)
+            argv.insert(argv.end(), {"--fail-retry-after", value});
     }
     return argv;
 }

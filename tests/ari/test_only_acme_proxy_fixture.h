@@ -18,10 +18,11 @@ struct TestOnlyAcmeProxyOptions {
     /// Retry-After of the renewalInfo answers, in seconds; none when unset.
     std::optional<long> renewal_info_retry_after;
     /// The first `fail_new_order` newOrder requests are answered `fail_status` (503, or 429 with
-    /// a rateLimited problem) with Retry-After `fail_retry_after` seconds, without reaching Pebble.
+    /// a rateLimited problem) without reaching Pebble, with Retry-After `fail_retry_after[i]` for
+    /// the i-th (the last value for all after it), sent as written.
     int fail_new_order = 0;
     int fail_status = 503;
-    long fail_retry_after = 1;
+    std::vector<std::string> fail_retry_after{"1"};
 };
 
 inline TestOnlyAcmeProxyOptions offering_profiles(std::vector<std::string> names) {
@@ -40,7 +41,7 @@ inline TestOnlyAcmeProxyOptions failing_new_orders(int count, int status, long r
     TestOnlyAcmeProxyOptions options;
     options.fail_new_order = count;
     options.fail_status = status;
-    options.fail_retry_after = retry_after;
+    options.fail_retry_after = {std::to_string(retry_after)};
     return options;
 }
 

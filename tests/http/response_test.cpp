@@ -77,7 +77,7 @@ TEST_CASE("Retry-After that is neither seconds nor a date gives nothing", "[unit
     CHECK_FALSE(parse_retry_after("-5").has_value());
     CHECK_FALSE(parse_retry_after("12abc").has_value());
     CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT trailing").has_value());
-    CHECK_FALSE(parse_retry_after("99999999999999999999999").has_value());
+    CHECK_FALSE(parse_retry_after("+5").has_value());
 }
 
 TEST_CASE("client keeps only the final response's headers after an interim 1xx", "[unit]") {
@@ -105,4 +105,17 @@ TEST_CASE("client keeps only the final response's headers after an interim 1xx",
     CHECK(response.header("replay-nonce") == "nonce-1");
     CHECK(response.links("terms-of-service") == std::vector<std::string>{"https://ca.test/tos"});
     CHECK(response.headers.front().first == "location");
+}
+
+TEST_CASE("Retry-After is clamped to a day, however far the CA puts it", "[unit]") {
+    CHECK(parse_retry_after("86400") == 86400s);
+    CHECK(parse_retry_after("86401") == 86400s);
+    CHECK(parse_retry_after("18446744074") == 86400s);
+    CHECK(parse_retry_after("9223372036854775807") == 86400s);
+    CHECK(parse_retry_after("99999999999999999999999") == 86400s);
+    // Dates outside what a system_clock time point holds (1678-2262) neither overflow nor wrap.
+    CHECK(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT") == 86400s);
+    CHECK(parse_retry_after("Sat, 01 Jan 2300 00:00:00 GMT") == 86400s);
+    CHECK(parse_retry_after("Mon, 01 Jan 1600 00:00:00 GMT") == 0s);
+    CHECK(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT") == 0s);
 }

@@ -110,7 +110,7 @@ TEST_CASE(
     // The first newOrder is answered 503 with Retry-After: hwacme waits there, its key made.
     TestOnlyAcmeProxyOptions refuse_first_order;
     refuse_first_order.fail_new_order = 1;
-    refuse_first_order.fail_retry_after = 50;
+    refuse_first_order.fail_retry_after = {"50"};
     TestOnlyAcmeProxy proxy(pebble, refuse_first_order);
     SoftHsmToken token("renew-crash-key");
     TempDir tmp("hwacme-renew-crash-key");
