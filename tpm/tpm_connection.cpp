@@ -24,8 +24,8 @@ void TpmConnection::share_the_tpm(const TpmSharing& sharing) {
             OccupiedHandles left = occupied_handles(get());
             if (!left.empty())
                 log::info("flushed " + flush_handles(get(), left).text() +
-                          " that interrupted runs left in the TPM behind TCTI '" + tcti() +
-                          "' (no resource manager)");
+                          " that interrupted runs left in the TPM behind TCTI '" +
+                          log::printable(tcti(), 200) + "' (no resource manager)");
         } else {
             log::debug("another hwacme run is connected to the TPM (lock " +
                        sharing.lock_file.string() + "): nothing is flushed");
@@ -36,7 +36,8 @@ void TpmConnection::share_the_tpm(const TpmSharing& sharing) {
 
 void TpmConnection::throw_out_of_memory(TssRc rc) {
     bool sessions = tpm_rc_base(rc) == kSessionMemory;
-    std::string what = "the TPM behind TCTI '" + tcti() + "' is out of memory for " +
+    std::string tcti_text = log::printable(tcti(), 200);
+    std::string what = "the TPM behind TCTI '" + tcti_text + "' is out of memory for " +
                        (sessions ? "sessions" : "objects") + " (" + Tss2_RC_Decode(rc) + ")";
     if (resource_manager_of(tcti()) != ResourceManager::None)
         throw Error(Errc::DeviceFailure, what);
@@ -47,15 +48,15 @@ void TpmConnection::throw_out_of_memory(TssRc rc) {
         // The advice holds without the count.
     }
     // tpm2_flushcontext takes one of -t, -l, -s per call.
-    std::string tools = "TPM2TOOLS_TCTI='" + tcti() + "' tpm2_flushcontext";
-    std::string remedy = sessions ? tools + " -l' and '" + tools + " -s" : tools + " -t";
+    std::string tools = "TPM2TOOLS_TCTI='" + tcti_text + "' tpm2_flushcontext";
+    std::string remedy = sessions ? tools + " -l, then " + tools + " -s" : tools + " -t";
     throw Error(Errc::DeviceFailure,
                 what + ":" + held +
                     " without a resource manager the objects and sessions of a process that was "
                     "interrupted (killed, crashed) stay loaded. Once no other program uses this "
-                    "TPM, run '" +
+                    "TPM, run: " +
                     remedy +
-                    "', or let hwacme flush them when it starts with --tpm-flush-stale "
+                    "; or let hwacme flush them when it starts with --tpm-flush-stale "
                     "(\"tpm_flush_stale\": true in the configuration); on a host with "
                     "/dev/tpmrm0, --tcti device:/dev/tpmrm0 avoids this");
 }

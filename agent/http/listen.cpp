@@ -112,11 +112,4 @@ std::uint16_t listen_on(asio::io_context& io, std::vector<tcp::acceptor>& accept
     return port;
 }
 
-std::string describe_addresses(const std::vector<std::string>& addresses) {
-    if (addresses.empty()) return kEveryAddressText;
-    std::string out;
-    for (const auto& address : addresses) out += (out.empty() ? "" : ", ") + address;
-    return out;
-}
-
 }  // namespace hwacme::http

@@ -8,8 +8,7 @@
 
 namespace hwacme::http {
 
-/// What the built-in challenge servers answer on when no address is given, in words for --help
-/// and messages.
+/// What the built-in challenge servers answer on when no address is given, in words for --help.
 inline constexpr const char* kEveryAddressText = "every IPv4 and IPv6 address";
 
 /// Opens, binds and listens one acceptor per address for a built-in challenge server, all on
@@ -26,8 +25,5 @@ inline constexpr const char* kEveryAddressText = "every IPv4 and IPv6 address";
 std::uint16_t listen_on(boost::asio::io_context& io,
                         std::vector<boost::asio::ip::tcp::acceptor>& acceptors,
                         const std::vector<std::string>& addresses, std::uint16_t port);
-
-/// The addresses as --help and messages name them: "127.0.0.1, ::1", or kEveryAddressText.
-std::string describe_addresses(const std::vector<std::string>& addresses);
 
 }  // namespace hwacme::http
