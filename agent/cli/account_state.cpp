@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 
-#include "common/directories.h"
 #include "common/atomic_file.h"
+#include "common/directories.h"
 #include "common/error.h"
 #include "common/json_member.h"
 

@@ -6,8 +6,8 @@
 #include <tuple>
 
 #include "agent/cli/account_state.h"
-#include "common/directories.h"
 #include "common/atomic_file.h"
+#include "common/directories.h"
 #include "common/error.h"
 #include "common/json_member.h"
 #include "common/log.h"

@@ -4,8 +4,8 @@
 #include <climits>
 #include <stdexcept>
 
-#include "common/directories.h"
 #include "common/atomic_file.h"
+#include "common/directories.h"
 #include "common/error.h"
 #include "common/rfc3339.h"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/directories.h"
 #include "common/atomic_file.h"
+#include "common/directories.h"
 #include "common/error.h"
 #include "keystore/key_uri.h"
 

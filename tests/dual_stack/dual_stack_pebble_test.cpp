@@ -63,20 +63,13 @@ void check_issued(const CommandResult& result, const TempDir& tmp) {
 
 }  // namespace
 
-TEST_CASE("http-01 by default validates over IPv6, IPv4 and both", "[pebble]") {
+TEST_CASE("http-01 and tls-alpn-01 by default validate over IPv6, IPv4 and both", "[pebble]") {
+    auto type = GENERATE(std::string("http-01"), std::string("tls-alpn-01"));
     auto resolution = GENERATE(kIpv6Only, kIpv4Only, kBoth);
-    INFO(resolution.name);
+    INFO(type << ", DNS " << resolution.name);
     PebbleFixture pebble(resolving(resolution));
     TempDir tmp("hwacme-dual");
-    check_issued(issue(pebble, tmp, default_address_options(pebble, "http-01")), tmp);
-}
-
-TEST_CASE("tls-alpn-01 by default validates over IPv6, IPv4 and both", "[pebble]") {
-    auto resolution = GENERATE(kIpv6Only, kIpv4Only, kBoth);
-    INFO(resolution.name);
-    PebbleFixture pebble(resolving(resolution));
-    TempDir tmp("hwacme-dual");
-    check_issued(issue(pebble, tmp, default_address_options(pebble, "tls-alpn-01")), tmp);
+    check_issued(issue(pebble, tmp, default_address_options(pebble, type)), tmp);
 }
 
 TEST_CASE("an explicit 127.0.0.1 is refused by a CA that validates over IPv6 only", "[pebble]") {
