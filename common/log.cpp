@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "common/terminal_text.h"
+
 namespace hwacme::log {
 namespace {
 
@@ -28,7 +30,9 @@ void write(Level level, std::string_view message) {
     if (static_cast<int>(level) > static_cast<int>(current_level.load())) return;
     std::lock_guard lock(write_mutex);
     if (journal_prefix) std::fprintf(stderr, "<%d>", static_cast<int>(level));
-    std::fwrite(message.data(), 1, message.size(), stderr);
+    // Messages carry what servers, tokens and hooks said: escaped here, once for all of them.
+    auto safe = terminal_safe(message);
+    std::fwrite(safe.data(), 1, safe.size(), stderr);
     std::fputc('\n', stderr);
 }
 

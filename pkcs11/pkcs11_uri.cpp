@@ -6,8 +6,8 @@
 
 #include <openssl/crypto.h>
 
-#include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/secret_file.h"
 
 namespace hwacme::pkcs11 {
 namespace {
@@ -148,11 +148,11 @@ Pin::~Pin() {
 
 namespace {
 
+// Far above any token's ulMaxPinLen, far below what could hurt.
+constexpr std::size_t kMaxPinFileBytes = 1024;
+
 std::unique_ptr<Pin> read_pin_file(const std::filesystem::path& path) {
-    std::string text = read_file(path);
-    auto pin = std::make_unique<Pin>(text);
-    OPENSSL_cleanse(text.data(), text.size());
-    return pin;
+    return std::make_unique<Pin>(read_secret_file(path, kMaxPinFileBytes, "the PIN").view());
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 
 #include <cstdio>
 
-#include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/secret_file.h"
 
 namespace hwacme::tpm {
 namespace {
@@ -82,17 +82,15 @@ std::string TpmLocation::uri(bool with_auth_source) const {
 AuthValue AuthValue::read(const std::optional<std::string>& auth_file) {
     AuthValue auth;
     if (!auth_file) return auth;
-    std::string text;
+    Secret text;
     try {
-        text = read_file(*auth_file);
+        // Room for a trailing newline, so that a 32-byte value written by echo gets through.
+        text = read_secret_file(*auth_file, kMaxAuthSize + 2, "the auth value");
     } catch (const Error& e) {
         // Not NotFound: that would read as "no such key" and invite generating one.
         throw Error(Errc::InvalidArgument, std::string("cannot read the auth value: ") + e.what());
     }
-    if (text.ends_with('\n')) text.pop_back();
-    if (text.ends_with('\r')) text.pop_back();
-    auth.value_.assign(text.begin(), text.end());
-    OPENSSL_cleanse(text.data(), text.size());
+    auth.value_.assign(text.view().begin(), text.view().end());
     if (auth.value_.empty())
         throw Error(Errc::InvalidArgument, "the auth value file " + *auth_file + " is empty");
     if (auth.value_.size() > kMaxAuthSize)

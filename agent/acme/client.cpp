@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "agent/http/url_policy.h"
 #include "agent/jose/jws.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -33,10 +34,29 @@ std::optional<std::string> wait_cause(const http::Response& response) {
     return std::nullopt;
 }
 
+/// Every URL of the directory is one hwacme may send to: checked once, before any is used.
+void require_followable_directory(const Directory& directory, const std::string& url) {
+    const std::pair<const char*, const std::optional<std::string>> urls[] = {
+        {"its newNonce", directory.new_nonce},
+        {"its newAccount", directory.new_account},
+        {"its newOrder", directory.new_order},
+        {"its revokeCert", directory.revoke_cert},
+        {"its keyChange",
+         directory.key_change.empty() ? std::nullopt : std::optional(directory.key_change)},
+        {"its newAuthz", directory.new_authz},
+        {"its renewalInfo", directory.renewal_info},
+    };
+    for (const auto& [what, value] : urls)
+        if (value) http::require_followable(*value, url, what);
+}
+
 }  // namespace
 
 Client::Client(http::Client& http, std::string directory_url, std::chrono::seconds max_wait)
-    : http_(http), directory_url_(std::move(directory_url)), max_wait_(max_wait) {}
+    : http_(http), directory_url_(std::move(directory_url)), max_wait_(max_wait) {
+    if (auto problem = http::directory_url_problem(directory_url_))
+        throw Error(Errc::InvalidArgument, "the ACME directory URL " + *problem);
+}
 
 bool Client::wait_out(const http::Response& response, const std::string& url,
                       std::chrono::seconds& waited) const {
@@ -45,12 +65,15 @@ bool Client::wait_out(const http::Response& response, const std::string& url,
     if (!cause) return false;
     auto delay = http::parse_retry_after(response.header("retry-after").value_or(""));
     if (!delay) return false;
-    if (waited + std::max(*delay, kMinCountedWait) > max_wait_)
+    auto deadline = http_.deadline();
+    bool past_deadline = deadline && *delay > http::time_left(*deadline);
+    if (past_deadline || waited + std::max(*delay, kMinCountedWait) > max_wait_)
         throw Error(Errc::Protocol,
                     url + ": " + *cause + ": " + retry_after_text(*delay) +
                         (waited.count() > 0
                              ? ", after waiting " + std::to_string(waited.count()) + " s already"
-                             : ""));
+                             : "") +
+                        (past_deadline ? ", past the time allowed for this run" : ""));
     log::info(url + ": " + *cause + "; waiting " + std::to_string(delay->count()) +
               " s as the CA asks");
     std::this_thread::sleep_for(*delay);
@@ -66,7 +89,9 @@ const Directory& Client::directory() {
         if (response.status != 200)
             throw Error(Errc::Protocol, "the ACME directory URL " + directory_url_ +
                                             " answered HTTP " + std::to_string(response.status));
-        directory_ = Directory::parse(response.body, directory_url_);
+        auto directory = Directory::parse(response.body, directory_url_);
+        require_followable_directory(directory, directory_url_);
+        directory_ = std::move(directory);
     }
     return *directory_;
 }
@@ -91,6 +116,7 @@ void Client::remember_nonce(const http::Response& response) {
 
 http::Response Client::post(const std::string& url, std::string_view payload,
                             const keystore::Key& key, const std::optional<std::string>& kid) {
+    http::require_followable(url, directory_url_, "a");
     int bad_nonces = 0;
     std::chrono::seconds waited{0};
     for (;;) {

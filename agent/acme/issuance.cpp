@@ -16,6 +16,8 @@
 namespace hwacme::acme {
 namespace {
 
+using Deadline = std::chrono::steady_clock::time_point;
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
     std::string joined;
     for (const auto& item : items) joined += (joined.empty() ? "" : std::string(separator)) + item;
@@ -24,6 +26,12 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 
 std::string describe(const Identifier& id) {
     return id.type + ":" + id.value;
+}
+
+std::string describe_all(const std::vector<Identifier>& identifiers) {
+    std::vector<std::string> names;
+    for (const auto& id : identifiers) names.push_back(describe(id));
+    return log::printable(join(names, ", "));
 }
 
 /// Keeps challenges presented for exactly as long as validation needs them.
@@ -77,8 +85,8 @@ bool still_working(const Order& order, std::string_view until) {
 /// Polls an order the CA is still working on until it reaches `until` ("ready" or "valid").
 /// It waits before each fetch: the answer in hand already said the CA is not done.
 Order wait_for_order(AccountSession& session, Order order, std::string_view until,
-                     std::chrono::milliseconds timeout) {
-    PollBackoff backoff("order " + order.url + " to become " + std::string(until), timeout);
+                     Deadline deadline) {
+    PollBackoff backoff("order " + order.url + " to become " + std::string(until), deadline);
     while (still_working(order, until)) {
         backoff.wait(order.retry_after);
         order = fetch_order(session, order.url);
@@ -90,11 +98,11 @@ Order wait_for_order(AccountSession& session, Order order, std::string_view unti
 /// Finalizes an order believed ready. A CA that has not caught up yet answers orderNotReady
 /// (RFC 8555 §7.4); then the order is polled until ready and finalized once more.
 Order finalize_when_ready(AccountSession& session, const Order& order, ByteView csr,
-                          std::chrono::milliseconds timeout) {
+                          Deadline deadline) {
     if (auto finalized = finalize_order(session, order, csr)) return *finalized;
     Order pending = order;
     pending.status = "pending";
-    Order ready = wait_for_order(session, std::move(pending), "ready", timeout);
+    Order ready = wait_for_order(session, std::move(pending), "ready", deadline);
     if (auto finalized = finalize_order(session, ready, csr)) return *finalized;
     throw Error(Errc::Protocol, "the CA keeps answering orderNotReady for " + order.url);
 }
@@ -145,11 +153,8 @@ std::optional<std::string> why_not_resumable(const Order& order,
     static const std::vector<std::string> resumable{"pending", "ready", "processing", "valid"};
     if (std::find(resumable.begin(), resumable.end(), order.status) == resumable.end())
         return "it is " + log::printable(order.status);
-    if (as_set(order.identifiers) != as_set(identifiers)) {
-        std::vector<std::string> names;
-        for (const auto& id : order.identifiers) names.push_back(describe(id));
-        return "it names other identifiers (" + log::printable(join(names, ", ")) + ")";
-    }
+    if (as_set(order.identifiers) != as_set(identifiers))
+        return "it names other identifiers (" + describe_all(order.identifiers) + ")";
     return std::nullopt;
 }
 
@@ -175,15 +180,39 @@ std::optional<Order> resumable_order(AccountSession& session, const std::string&
     return order;
 }
 
+/// A new order must be for what was asked: a CA that orders other names is not followed.
+void require_requested(const Order& order, const std::vector<Identifier>& identifiers) {
+    if (as_set(order.identifiers) != as_set(identifiers))
+        throw Error(Errc::Protocol,
+                    "the CA's order " + log::printable(order.url) + " names other identifiers (" +
+                        describe_all(order.identifiers) + ") than were asked for (" +
+                        describe_all(identifiers) + ")");
+}
+
+/// RFC 8555 §7.1.4: an authorization is for one of its order's identifiers, a wildcard one
+/// naming the base domain with "wildcard": true. One for any other name would have hwacme prove
+/// (and its DNS hook act) for names nobody ordered.
+void require_ordered(const Authorization& authz, const Order& order) {
+    Identifier claimed = authz.identifier;
+    if (authz.wildcard) claimed.value = "*." + claimed.value;
+    auto ordered = as_set(order.identifiers);
+    if (std::find(ordered.begin(), ordered.end(), as_set({claimed}).front()) == ordered.end())
+        throw Error(Errc::Protocol, "the CA's authorization " + log::printable(authz.url) +
+                                        " is for " + log::printable(describe(claimed)) +
+                                        ", which order " + log::printable(order.url) +
+                                        " does not name (" + describe_all(order.identifiers) +
+                                        "): nothing was presented for it");
+}
+
 /// Answers the pending authorizations of a pending order with the solver's challenge and
 /// returns the order once the CA says it is ready (RFC 8555 §7.5.1).
-Order authorize(AccountSession& session, Order order, ChallengeSolver& solver,
-                std::chrono::milliseconds timeout) {
+Order authorize(AccountSession& session, Order order, ChallengeSolver& solver, Deadline deadline) {
     auto account_key = session.key().public_key();
     PresentedChallenges presented(solver);
     std::vector<std::pair<Identifier, Challenge>> to_answer;
     for (const auto& url : order.authorizations) {
         Authorization authz = fetch_authorization(session, url);
+        require_ordered(authz, order);
         if (authz.status == "valid") {
             log::info(describe(authz.identifier) + " is already authorized");
             continue;
@@ -214,7 +243,7 @@ Order authorize(AccountSession& session, Order order, ChallengeSolver& solver,
     // when all are valid, invalid when one fails); per-authorization polls cost a request each.
     order.status = "pending";
     if (!all_valid)
-        order = wait_for_order(session, std::move(order), "ready", timeout);
+        order = wait_for_order(session, std::move(order), "ready", deadline);
     else
         order.status = "ready";
     for (const auto& id : order.identifiers) log::info("validated " + describe(id));
@@ -224,22 +253,27 @@ Order authorize(AccountSession& session, Order order, ChallengeSolver& solver,
 }  // namespace
 
 IssuedCertificate issue_certificate(AccountSession& session, const IssuanceRequest& request) {
+    // One deadline for every request and wait of the issuance, the caller's own if earlier.
+    http::DeadlineScope time_allowed(session.acme().http(),
+                                     std::chrono::steady_clock::now() + request.timeout);
+    const Deadline deadline = *session.acme().http().deadline();
     auto identifiers = requested_identifiers(request);
     require_offered_profile(session, request.order_options.profile);
     std::optional<Order> resumed;
     if (request.resume_order_url)
         resumed = resumable_order(session, *request.resume_order_url, identifiers);
     Order order = resumed ? *resumed : new_order(session, identifiers, request.order_options);
+    require_requested(order, identifiers);
     if (!resumed) log::info("order " + order.url + " is " + order.status);
     if (request.on_order) request.on_order(order);
 
     if (order.status == "pending")
-        order = authorize(session, std::move(order), *request.solver, request.timeout);
+        order = authorize(session, std::move(order), *request.solver, deadline);
     if (order.status == "ready") {
         Bytes csr = jose::build_csr(*request.certificate_key, request.names);
-        order = finalize_when_ready(session, order, csr, request.timeout);
+        order = finalize_when_ready(session, order, csr, deadline);
     }
-    order = wait_for_order(session, std::move(order), "valid", request.timeout);
+    order = wait_for_order(session, std::move(order), "valid", deadline);
     if (order.status != "valid" || !order.certificate)
         throw Error(Errc::Protocol,
                     "order " + order.url + " ended " + order.status + " without a certificate");

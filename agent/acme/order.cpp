@@ -4,9 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include "agent/acme/dns_name.h"
 #include "common/base64url.h"
 #include "common/error.h"
 #include "common/json_member.h"
+#include "common/log.h"
 
 namespace hwacme::acme {
 namespace {
@@ -28,6 +30,9 @@ Identifier identifier_for(const std::string& name) {
     unsigned char buf[16];
     if (inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1)
         return {"ip", name};
+    if (auto problem = dns_name_problem(name))
+        throw Error(Errc::InvalidArgument, "the name '" + log::printable(name) +
+                                               "' is not a DNS name or IP address: it " + *problem);
     return {"dns", name};
 }
 

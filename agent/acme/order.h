@@ -18,7 +18,8 @@ struct Identifier {
     bool operator==(const Identifier&) const = default;
 };
 
-/// "dns" for names, "ip" for IPv4/IPv6 literals.
+/// "ip" for IPv4/IPv6 literals, "dns" for names; Error{InvalidArgument} for anything else
+/// (dns_name_problem).
 Identifier identifier_for(const std::string& name);
 
 struct Challenge {

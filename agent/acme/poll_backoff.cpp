@@ -14,8 +14,8 @@ constexpr std::chrono::milliseconds kMinRetryAfterWait{1'000};
 
 }  // namespace
 
-PollBackoff::PollBackoff(std::string what, std::chrono::milliseconds deadline)
-    : what_(std::move(what)), deadline_(std::chrono::steady_clock::now() + deadline) {}
+PollBackoff::PollBackoff(std::string what, std::chrono::steady_clock::time_point deadline)
+    : what_(std::move(what)), deadline_(deadline) {}
 
 void PollBackoff::wait(std::optional<std::chrono::seconds> retry_after) {
     using namespace std::chrono;

@@ -12,7 +12,7 @@ namespace hwacme::acme {
 /// would be most of an issuance's wall time.
 class PollBackoff {
 public:
-    explicit PollBackoff(std::string what, std::chrono::milliseconds deadline);
+    PollBackoff(std::string what, std::chrono::steady_clock::time_point deadline);
 
     /// Sleeps before the next poll: the CA's Retry-After, but at least a second, or the next
     /// step. Error{Protocol} "timed out waiting for <what>" once the deadline has passed or the

@@ -139,6 +139,8 @@ private:
 
 void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     AcmeContext context(global);
+    context.http.set_deadline(std::chrono::steady_clock::now() +
+                              std::chrono::seconds(args.timeout_seconds));
     auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
     if (args.store_cert_in_token && certificate_key_uri.scheme() != "pkcs11")
         throw Error(Errc::InvalidArgument, "--store-cert-in-token needs a pkcs11: key, not " +
@@ -241,7 +243,8 @@ void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands)
                       "directory offers renewalInfo (ARI, RFC 9773)");
     issue->add_flag("--json", args->json, "print the result as one JSON object on stdout");
     issue->add_option("--timeout", args->timeout_seconds,
-                      "seconds to wait for validation and issuance (default 300)");
+                      "seconds the whole issuance may take, every request to the CA and every "
+                      "wait included (default 300)");
     issue->add_flag("--store-cert-in-token", args->store_cert_in_token,
                     "also store the certificate in the PKCS#11 token, with the key's id and label");
     commands.push_back({issue, [&global, args] { run_issue(global, *args); }});

@@ -8,6 +8,7 @@
 #include "agent/cli/command.h"
 #include "agent/cli/renewal_run.h"
 #include "agent/config/config.h"
+#include "agent/http/http_client.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/state_lock.h"
 #include "common/error.h"
@@ -90,6 +91,8 @@ void run_renew(const GlobalOptions& command_line, const RenewArgs& args) {
     std::optional<Errc> first_failure;
     for (const auto& certificate : certificates) {
         try {
+            http::DeadlineScope time_allowed(ca.context().http,
+                                             std::chrono::steady_clock::now() + settings.timeout);
             std::cout << (args.dry_run ? "dry run: " : "")
                       << renew_certificate(ca, certificate, options.state_path(), settings)
                       << std::endl;
@@ -119,8 +122,8 @@ void add_renew_command(CLI::App& app, GlobalOptions& global, Commands& commands)
                     "rehearse against the CA's staging directory (or --server) with a "
                     "throwaway state and output folder; installs nothing and runs no deploy hook");
     renew->add_option("--timeout", args->timeout_seconds,
-                      "seconds to wait for the validation and issuance of each certificate "
-                      "(default 300)");
+                      "seconds the renewal of each certificate may take, every request to the CA "
+                      "and every wait included (default 300)");
     commands.push_back({renew, [&global, args] { run_renew(global, *args); }});
 }
 

@@ -1,11 +1,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <iostream>
 
 #include "agent/cli/command.h"
 #include "common/core_dumps.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/terminal_text.h"
 
 namespace {
 
@@ -44,6 +46,7 @@ void add_global_options(CLI::App& app, hwacme::cli::GlobalOptions& global) {
 int main(int argc, char** argv) {
     // Before any PIN, auth value or EAB key is read.
     std::string core_dumps = hwacme::forbid_core_dumps();
+    hwacme::TerminalSafeOutput safe_stdout(std::cout);
     hwacme::cli::GlobalOptions global;
     CLI::App app{
         "hwacme — an ACME client whose keys stay in PKCS#11 tokens, HSMs and TPMs.\n"

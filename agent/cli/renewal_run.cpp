@@ -100,10 +100,12 @@ void CertificateRenewal::refresh_ari_window(TimePoint now) {
         if (!ca_.offers_renewal_info()) return;
         manage::CertificateState next = state_;
         auto window = fetch_window(state_.current->ari_id, next, now);
-        if (!window) return;
-        bool inside =
-            next.renew_at && *next.renew_at >= window->start && *next.renew_at <= window->end;
-        if (!inside)
+        // Without a window to believe, a time before expiry stands; one an earlier window set
+        // past expiry does not.
+        bool keep = next.renew_at &&
+                    (window ? *next.renew_at >= window->start && *next.renew_at <= window->end
+                            : *next.renew_at < state_.current->not_after);
+        if (!keep)
             next.renew_at =
                 manage::choose_renewal_time(state_.current->not_before, state_.current->not_after,
                                             cert_.renew_before, window, random_engine());
@@ -119,7 +121,13 @@ std::optional<manage::SuggestedWindow> CertificateRenewal::fetch_window(
     auto info = acme::fetch_renewal_info(ca_.context().acme, ari_id);
     if (!info) return std::nullopt;
     state.ari_checked_until = now + info->retry_after;
-    return manage::SuggestedWindow{info->window_start, info->window_end};
+    manage::SuggestedWindow window{info->window_start, info->window_end};
+    if (manage::is_believable(window, state.current->not_after)) return window;
+    log::warning(cert_.name + ": not believing the CA's renewal window, which starts " +
+                 format_rfc3339(window.start) + ", after the certificate expires (" +
+                 format_rfc3339(state.current->not_after) +
+                 "); renewing by the certificate's lifetime");
+    return std::nullopt;
 }
 
 std::string CertificateRenewal::renew(TimePoint now) {

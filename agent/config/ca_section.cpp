@@ -2,6 +2,7 @@
 #include <array>
 
 #include "agent/config/sections.h"
+#include "agent/http/url_policy.h"
 #include "common/log.h"
 
 namespace hwacme::config {
@@ -9,10 +10,8 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kEabAlgorithms{"HS256", "HS384", "HS512"};
 
-/// RFC 8555 §6.1: ACME runs over HTTPS. Plain http is let through for test CAs on loopback.
 void check_url(const ObjectReader& ca, std::string_view field, const std::string& url) {
-    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
-        ca.fail(field, "must be an https:// URL, not '" + log::printable(url) + "'");
+    if (auto problem = http::directory_url_problem(url)) ca.fail(field, *problem);
 }
 
 void read_emails(const ObjectReader& ca, CaConfig& out) {

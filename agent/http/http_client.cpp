@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -39,11 +40,25 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+/// One answer as it arrives, with what is counted against the caps.
+struct Transfer {
+    Response response;
+    std::size_t header_bytes = 0;
+    bool body_too_large = false;
+    bool headers_too_large = false;
+};
+
 // libcurl calls back through C frames: an exception must not cross them, so a failure to store
-// a byte becomes a short count and curl aborts the transfer with CURLE_WRITE_ERROR.
+// a byte, or a byte past a cap, becomes a short count and curl aborts the transfer with
+// CURLE_WRITE_ERROR.
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+    auto* transfer = static_cast<Transfer*>(user);
     try {
-        static_cast<Response*>(user)->body.append(data, size * count);
+        if (size * count > kMaxBodyBytes - transfer->response.body.size()) {
+            transfer->body_too_large = true;
+            return 0;
+        }
+        transfer->response.body.append(data, size * count);
         return size * count;
     } catch (...) {
         return 0;
@@ -51,21 +66,32 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
-    auto* response = static_cast<Response*>(user);
+    auto* transfer = static_cast<Transfer*>(user);
+    auto& response = transfer->response;
     std::string_view line(data, size * count);
     try {
+        // Counted over every response of the transfer (a CA cannot reset it with 1xx answers).
+        transfer->header_bytes += line.size();
+        if (transfer->header_bytes > kMaxHeaderBytes) {
+            transfer->headers_too_large = true;
+            return 0;
+        }
         // A new status line starts another response (100 Continue, or a proxy's CONNECT
         // answer): keep only the final response's headers.
         if (line.starts_with("HTTP/")) {
-            response->headers.clear();
+            response.headers.clear();
         } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-            response->headers.emplace_back(lower(trim(line.substr(0, colon))),
-                                           std::string(trim(line.substr(colon + 1))));
+            response.headers.emplace_back(lower(trim(line.substr(0, colon))),
+                                          std::string(trim(line.substr(colon + 1))));
         }
         return size * count;
     } catch (...) {
         return 0;
     }
+}
+
+std::string kib(std::size_t bytes) {
+    return std::to_string(bytes / 1024) + " KiB";
 }
 
 // curl's own text for a refused connection repeats "Couldn't connect to server"; the socket's
@@ -127,6 +153,7 @@ struct Client::Impl {
     char error_buffer[CURL_ERROR_SIZE] = {};
     std::size_t requests = 0;
     std::size_t connections = 0;
+    std::optional<std::chrono::steady_clock::time_point> deadline;
 
     template <class T>
     void set(CURLoption option, T value, const char* what) {
@@ -143,9 +170,6 @@ struct Client::Impl {
         set(CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_1_1}, "HTTP_VERSION");
         set(CURLOPT_SSL_VERIFYPEER, 1L, "SSL_VERIFYPEER");
         set(CURLOPT_SSL_VERIFYHOST, 2L, "SSL_VERIFYHOST");
-        set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()),
-            "CONNECTTIMEOUT_MS");
-        set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()), "TIMEOUT_MS");
         set(CURLOPT_WRITEFUNCTION, &on_body, "WRITEFUNCTION");
         set(CURLOPT_HEADERFUNCTION, &on_header, "HEADERFUNCTION");
         if (!options.user_agent.empty()) {
@@ -159,28 +183,62 @@ struct Client::Impl {
         }
     }
 
+    /// Each request gets the client's timeouts, cut to what is left before the deadline.
+    bool apply_time_limits(const char* method, const std::string& url) {
+        auto connect = options.connect_timeout;
+        auto total = options.total_timeout;
+        bool cut = false;
+        if (deadline) {
+            auto left = time_left(*deadline);
+            if (left.count() <= 0)
+                throw Error(Errc::Network, std::string("the time allowed for this run ran out "
+                                                       "before ") +
+                                               method + " " + url);
+            cut = left < total;
+            connect = std::min(connect, left);
+            total = std::min(total, left);
+        }
+        set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()), "CONNECTTIMEOUT_MS");
+        set(CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()), "TIMEOUT_MS");
+        return cut;
+    }
+
     Response perform(const char* method, const std::string& url) {
-        Response response;
+        Transfer transfer;
         error_buffer[0] = '\0';
+        bool cut_by_deadline = apply_time_limits(method, url);
         set(CURLOPT_URL, url.c_str(), "URL");
-        set(CURLOPT_WRITEDATA, &response, "WRITEDATA");
-        set(CURLOPT_HEADERDATA, &response, "HEADERDATA");
+        set(CURLOPT_WRITEDATA, &transfer, "WRITEDATA");
+        set(CURLOPT_HEADERDATA, &transfer, "HEADERDATA");
         CURLcode code = curl_easy_perform(curl.get());
         ++requests;
         long new_connections = 0;
         if (curl_easy_getinfo(curl.get(), CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK) {
             connections += static_cast<std::size_t>(new_connections);
         }
+        if (transfer.body_too_large)
+            throw Error(Errc::Protocol, "the answer of " + url + " is larger than " +
+                                            kib(kMaxBodyBytes) +
+                                            ", the most hwacme reads from a server");
+        if (transfer.headers_too_large)
+            throw Error(Errc::Protocol, "the headers of the answer of " + url +
+                                            " are larger than " + kib(kMaxHeaderBytes) +
+                                            ", the most hwacme reads from a server");
+        if (code == CURLE_OPERATION_TIMEDOUT && cut_by_deadline)
+            throw Error(
+                Errc::Network,
+                std::string("the time allowed for this run ran out during ") + method + " " + url);
         if (code != CURLE_OK) {
             long os_errno = 0;
             curl_easy_getinfo(curl.get(), CURLINFO_OS_ERRNO, &os_errno);
             throw_transfer_error(code, url, error_buffer, os_errno, options.ca_bundle.empty());
         }
-        curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &response.status);
+        curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &transfer.response.status);
         if (options.verbose) {
-            log::info(std::string(method) + " " + url + " -> " + std::to_string(response.status));
+            log::info(std::string(method) + " " + url + " -> " +
+                      std::to_string(transfer.response.status));
         }
-        return response;
+        return std::move(transfer.response);
     }
 
     void use_headers(CurlSlistPtr headers) {
@@ -234,6 +292,29 @@ Response Client::post(const std::string& url, std::string_view body,
     // A null POSTFIELDS would make curl read the body from stdin.
     impl_->set(CURLOPT_POSTFIELDS, body.empty() ? "" : body.data(), "POSTFIELDS");
     return impl_->perform("POST", url);
+}
+
+void Client::set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+    impl_->deadline = deadline;
+}
+
+std::optional<std::chrono::steady_clock::time_point> Client::deadline() const {
+    return impl_->deadline;
+}
+
+DeadlineScope::DeadlineScope(Client& client, std::chrono::steady_clock::time_point deadline)
+    : client_(client), earlier_(client.deadline()) {
+    client_.set_deadline(earlier_ ? std::min(*earlier_, deadline) : deadline);
+}
+
+DeadlineScope::~DeadlineScope() {
+    client_.set_deadline(earlier_);
+}
+
+std::chrono::milliseconds time_left(std::chrono::steady_clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return std::max(left, std::chrono::milliseconds{0});
 }
 
 std::size_t Client::request_count() const {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,11 @@ struct Response {
     std::vector<std::string> links(std::string_view rel) const;
 };
 
+/// What one answer may hold: a CA's JSON documents are a few KiB and a certificate chain a few
+/// certificates, so anything near these sizes is a broken or hostile server.
+inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+
 struct ClientOptions {
     /// PEM file of CA certificates to trust for TLS instead of the system store; empty = system.
     std::string ca_bundle;
@@ -35,7 +41,8 @@ struct ClientOptions {
 
 /// HTTP/1.1 client over one reused libcurl easy handle: keep-alive, so a whole issuance goes over
 /// one TLS connection. Not thread-safe.
-/// Errors: Error{Network} naming the URL and curl's reason (DNS, refused, timeout, TLS verify).
+/// Errors: Error{Network} naming the URL and curl's reason (DNS, refused, timeout, TLS verify),
+/// or the cap an answer's body or headers went past (kMaxBodyBytes, kMaxHeaderBytes).
 /// HTTP error statuses are returned, not thrown.
 class Client {
 public:
@@ -48,6 +55,12 @@ public:
     Response head(const std::string& url);
     Response post(const std::string& url, std::string_view body, std::string_view content_type);
 
+    /// Every later request must end by `deadline` (a run's hard time limit): each is given only
+    /// the time left, and one asked for after it is an Error{Network} "the time allowed …".
+    /// nullopt: each request has only the timeouts of ClientOptions.
+    void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline);
+    std::optional<std::chrono::steady_clock::time_point> deadline() const;
+
     /// Requests made so far and new connections opened for them (CURLINFO_NUM_CONNECTS summed).
     std::size_t request_count() const;
     std::size_t connection_count() const;
@@ -56,6 +69,23 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// Narrows the deadline of `client` to `deadline` (a later one never widens it) for the
+/// lifetime of the scope, then puts the earlier one back.
+class DeadlineScope {
+public:
+    DeadlineScope(Client& client, std::chrono::steady_clock::time_point deadline);
+    ~DeadlineScope();
+    DeadlineScope(const DeadlineScope&) = delete;
+    DeadlineScope& operator=(const DeadlineScope&) = delete;
+
+private:
+    Client& client_;
+    std::optional<std::chrono::steady_clock::time_point> earlier_;
+};
+
+/// The time left until `deadline`, in whole milliseconds, never negative.
+std::chrono::milliseconds time_left(std::chrono::steady_clock::time_point deadline);
 
 /// Retry-After (RFC 9110 §10.2.3): delta-seconds or an HTTP-date, as a delay from `now`,
 /// clamped to 0 (past dates) .. one day (larger numbers, dates further away, numbers past

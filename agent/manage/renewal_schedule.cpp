@@ -22,11 +22,15 @@ TimePoint one_third_left(TimePoint not_before, TimePoint not_after) {
 
 }  // namespace
 
+bool is_believable(const SuggestedWindow& window, TimePoint not_after) {
+    return window.start < not_after;
+}
+
 TimePoint choose_renewal_time(TimePoint not_before, TimePoint not_after,
                               const std::optional<seconds>& renew_before,
                               const std::optional<SuggestedWindow>& ari_window,
                               std::mt19937_64& random) {
-    if (ari_window) {
+    if (ari_window && is_believable(*ari_window, not_after)) {
         // RFC 9773 §4.2: a uniformly random time in the window spreads the CA's load.
         return ari_window->start + random_up_to(ari_window->end - ari_window->start, random);
     }

@@ -15,8 +15,12 @@ struct SuggestedWindow {
     TimePoint end;
 };
 
+/// False for a window that starts when the certificate has expired already: renewing then would
+/// leave the name without a valid certificate, so such a window is not believed.
+bool is_believable(const SuggestedWindow& window, TimePoint not_after);
+
 /// When to renew a certificate valid from `not_before` to `not_after`:
-/// - with an ARI window: a uniformly random time inside it (RFC 9773 §4.2);
+/// - with a believable ARI window: a uniformly random time inside it (RFC 9773 §4.2);
 /// - else with `renew_before`: not_after - renew_before, minus a random jitter of up to 1/10 of
 ///   renew_before (so a fleet does not renew in the same second);
 /// - else when one third of the lifetime remains, minus up to 1/30 of the lifetime of jitter.

@@ -49,11 +49,12 @@ TEST_CASE("an invalid order keeps its error", "[unit]") {
 }
 
 TEST_CASE("polling starts in tens of milliseconds and doubles up to two seconds", "[unit]") {
-    PollBackoff backoff("a test", std::chrono::seconds(10));
+    PollBackoff backoff("a test", std::chrono::steady_clock::now() + std::chrono::seconds(10));
     CHECK(backoff.next_step() == std::chrono::milliseconds(25));
     backoff.wait(std::nullopt);
     CHECK(backoff.next_step() == std::chrono::milliseconds(50));
-    PollBackoff impatient("the CA", std::chrono::milliseconds(100));
+    PollBackoff impatient("the CA",
+                          std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
     try {
         impatient.wait(std::chrono::seconds(5));
         FAIL("no timeout");
@@ -64,12 +65,12 @@ TEST_CASE("polling starts in tens of milliseconds and doubles up to two seconds"
 
 TEST_CASE("a Retry-After of 0 is waited as a second, and no Retry-After overflows the deadline",
           "[unit]") {
-    PollBackoff backoff("a test", std::chrono::seconds(10));
+    PollBackoff backoff("a test", std::chrono::steady_clock::now() + std::chrono::seconds(10));
     auto start = std::chrono::steady_clock::now();
     backoff.wait(std::chrono::seconds(0));
     CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(1000));
     // Past the int64 nanoseconds of a steady_clock time point when added to now.
-    PollBackoff far("the CA", std::chrono::seconds(5));
+    PollBackoff far("the CA", std::chrono::steady_clock::now() + std::chrono::seconds(5));
     CHECK_THROWS_WITH(far.wait(std::chrono::seconds(18446744074LL)),
                       "timed out waiting for the CA");
     CHECK_THROWS_WITH(far.wait(std::chrono::seconds::max() / 1000), "timed out waiting for the CA");

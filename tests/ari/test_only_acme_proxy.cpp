@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/base64url.h"
+#include "tests/ari/test_only_mischief.h"
 #include "tests/ari/test_only_upstream.h"
 
 namespace {
@@ -46,6 +47,7 @@ struct ProxyOptions {
     unsigned fail_status = 503;
     /// The Retry-After of each injected failure in turn, the last one for all after it.
     std::vector<std::string> fail_retry_after{"1"};
+    std::string mischief;
 };
 
 std::string read_file(const std::string& path) {
@@ -70,12 +72,22 @@ public:
             hwacme::test::path_of_url(json::value_to<std::string>(directory.at("newOrder")));
         new_nonce_url_path_ =
             hwacme::test::path_of_url(json::value_to<std::string>(directory.at("newNonce")));
+        if (!options_.mischief.empty())
+            mischief_.emplace(*hwacme::test::parse_mischief(options_.mischief),
+                              upstream_.directory_path(), new_nonce_url_path_, new_order_path_);
     }
 
     ProxyResponse answer(const ProxyRequest& request) {
+        std::string host(request[bhttp::field::host]);
+        auto response = honest_answer(request, host);
+        if (mischief_) mischief_->apply(request, host, response);
+        return response;
+    }
+
+private:
+    ProxyResponse honest_answer(const ProxyRequest& request, const std::string& host) {
         std::string path(request.target());
         path = path.substr(0, path.find('?'));
-        std::string host(request[bhttp::field::host]);
         if (request.method() == bhttp::verb::get && path == upstream_.directory_path())
             return directory(request, host);
         if (request.method() == bhttp::verb::get && path.starts_with(kRenewalInfoPrefix))
@@ -89,7 +101,6 @@ public:
         return forward(request);
     }
 
-private:
     ProxyResponse forward(const ProxyRequest& request) {
         ProxyRequest outgoing = request;
         outgoing.set("X-Forwarded-Proto", "https");
@@ -199,6 +210,7 @@ private:
     TestOnlyUpstream upstream_;
     std::string new_order_path_;
     std::string new_nonce_url_path_;
+    std::optional<hwacme::test::MischiefMaker> mischief_;
     std::mutex mutex_;
     int failures_left_;
     std::size_t retry_afters_sent_ = 0;
@@ -272,6 +284,11 @@ int main(int argc, char** argv) {
     app.add_option("--fail-retry-after", options.fail_retry_after,
                    "Retry-After of each injected failure in turn (repeatable; the last holds "
                    "for the rest), as sent: seconds or an HTTP date");
+    app.add_option("--mischief", options.mischief,
+                   "one way to misbehave as a hostile CA (see test_only_mischief.h)")
+        ->check([](const std::string& name) {
+            return hwacme::test::parse_mischief(name) ? "" : "unknown mischief " + name;
+        });
     CLI11_PARSE(app, argc, argv);
 
     try {

@@ -55,6 +55,7 @@ std::vector<std::string> proxy_argv(const PebbleFixture& pebble, const TempDir& 
         for (const auto& value : options.fail_retry_after)
             argv.insert(argv.end(), {"--fail-retry-after", value});
     }
+    if (!options.mischief.empty()) argv.insert(argv.end(), {"--mischief", options.mischief});
     return argv;
 }
 

@@ -23,6 +23,8 @@ struct TestOnlyAcmeProxyOptions {
     int fail_new_order = 0;
     int fail_status = 503;
     std::vector<std::string> fail_retry_after{"1"};
+    /// One way to misbehave (test_only_mischief.h), by name; none when empty.
+    std::string mischief;
 };
 
 inline TestOnlyAcmeProxyOptions offering_profiles(std::vector<std::string> names) {

@@ -88,3 +88,35 @@ TEST_CASE("the CA's renewalInfo window decides the renewal and the order names w
           std::string::npos);
     CHECK(proxy.new_orders().size() == orders.size());
 }
+
+TEST_CASE("a renewalInfo window that starts after the certificate expires is not believed",
+          "[pebble]") {
+    PebbleFixture pebble;
+    TestOnlyAcmeProxy proxy(pebble);
+    TempDir tmp("hwacme-renew-ari-late");
+    // Pebble's certificates live five years; fifty years from now is past any of them.
+    auto now = std::chrono::system_clock::now();
+    serve_window(proxy, utc_text(now + 24h * 365 * 50), utc_text(now + 24h * 365 * 51));
+    auto config = write_config(tmp.path(), pebble,
+                               {{.name = "late",
+                                 .identifiers = {"late.example.com"},
+                                 .key = "file:" + (tmp / "late-{generation}.pem").string(),
+                                 .challenge = http01(pebble),
+                                 .output_dir = tmp / "out"}});
+    use_directory(config, pebble, proxy.directory_url());
+
+    auto issued = run_configured(config, {"renew"});
+    INFO("renew stderr: " << issued.stderr_text);
+    REQUIRE(issued.exit_code == 0);
+    CHECK_THAT(issued.stderr_text, Catch::Contains("late: not believing the CA's renewal window"));
+    CHECK_THAT(issued.stderr_text, Catch::Contains("renewing by the certificate's lifetime"));
+    auto state = status_of(config)["late"];
+    auto not_before = text(state.at("current").at("not_before"));
+    auto not_after = text(state.at("current").at("not_after"));
+    auto renew_at = text(state.at("renew_at"));
+    INFO("valid " << not_before << " to " << not_after << ", renew at " << renew_at);
+    // The lifetime rule: when a third of the lifetime is left, less up to 1/30 of jitter.
+    CHECK(renew_at > not_before);
+    CHECK(renew_at < not_after);
+    CHECK_FALSE(state.at("due").as_bool());
+}

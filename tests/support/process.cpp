@@ -4,6 +4,7 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -221,7 +222,8 @@ Process::Process(Process&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       pidfd_(std::exchange(other.pidfd_, -1)),
       stdin_fd_(std::exchange(other.stdin_fd_, -1)),
-      exit_code_(std::exchange(other.exit_code_, std::nullopt)) {}
+      exit_code_(std::exchange(other.exit_code_, std::nullopt)),
+      max_rss_kib_(std::exchange(other.max_rss_kib_, std::nullopt)) {}
 
 Process& Process::operator=(Process&& other) noexcept {
     if (this != &other) {
@@ -230,6 +232,7 @@ Process& Process::operator=(Process&& other) noexcept {
         pidfd_ = std::exchange(other.pidfd_, -1);
         stdin_fd_ = std::exchange(other.stdin_fd_, -1);
         exit_code_ = std::exchange(other.exit_code_, std::nullopt);
+        max_rss_kib_ = std::exchange(other.max_rss_kib_, std::nullopt);
     }
     return *this;
 }
@@ -246,10 +249,12 @@ std::optional<int> Process::wait_for_exit(std::chrono::milliseconds timeout) {
         if (errno != EINTR) throw_errno("poll");
     }
     int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0) {
-        if (errno != EINTR) throw_errno("waitpid");
+    rusage usage{};
+    while (::wait4(pid_, &status, 0, &usage) < 0) {
+        if (errno != EINTR) throw_errno("wait4");
     }
     exit_code_ = exit_code_from(status);
+    max_rss_kib_ = usage.ru_maxrss;
     ::close(pidfd_);
     pidfd_ = -1;
     return exit_code_;
@@ -343,6 +348,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::vecto
             watched[1].fd = -1;
         if (watched[2].revents != 0) {
             result.exit_code = process.wait_for_exit(std::chrono::milliseconds(0)).value_or(-1);
+            result.max_rss_kib = process.max_rss_kib().value_or(0);
             break;
         }
     }

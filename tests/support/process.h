@@ -48,6 +48,9 @@ public:
     /// wait_for_exit does. Calling it on a child that already exited just returns its code.
     int terminate(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
+    /// The child's peak resident set in KiB, known once it has been reaped.
+    std::optional<long> max_rss_kib() const noexcept { return max_rss_kib_; }
+
     /// Sends EOF to a child started with stdin_pipe.
     void close_stdin() noexcept;
 
@@ -68,6 +71,7 @@ private:
     int pidfd_ = -1;  // becomes readable when the child exits: waits need no polling loop
     int stdin_fd_ = -1;
     std::optional<int> exit_code_;
+    std::optional<long> max_rss_kib_;
 };
 
 /// The outcome of a short-lived command.
@@ -76,6 +80,7 @@ struct CommandResult {
     std::string stdout_text;
     std::string stderr_text;
     bool timed_out = false;  ///< the command ran past its timeout and was killed
+    long max_rss_kib = 0;    ///< the command's peak resident set
 };
 
 /// Runs argv to completion, capturing stdout and stderr (both drained concurrently, so a chatty
