@@ -138,6 +138,8 @@ private:
 };
 
 void run_issue(const GlobalOptions& global, const IssueArgs& args) {
+    // A name the CA could never certify must not cost a key or an account.
+    for (const auto& name : args.names) acme::identifier_for(name);
     AcmeContext context(global);
     context.http.set_deadline(std::chrono::steady_clock::now() +
                               std::chrono::seconds(args.timeout_seconds));

@@ -55,8 +55,7 @@ bool is_loopback_http(const std::optional<SchemeAndHost>& url) {
 
 std::optional<std::string> directory_url_problem(std::string_view url) {
     auto parsed = scheme_and_host(url);
-    if (!parsed) return "'" + log::printable(url) + "' is not a URL";
-    if (parsed->scheme == "https" || is_loopback_http(parsed)) return std::nullopt;
+    if (parsed && (parsed->scheme == "https" || is_loopback_http(parsed))) return std::nullopt;
     return "'" + log::printable(url) +
            "' is not an https:// URL (plain http only for a CA on this machine's loopback)";
 }

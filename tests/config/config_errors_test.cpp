@@ -70,7 +70,11 @@ TEST_CASE("ca fields of the wrong type are named with the type they need", "[uni
 
 TEST_CASE("bad ca values are refused", "[unit]") {
     CHECK_CONFIG_ERROR(with_ca({"\"directory\": \"ca.example/dir\"", kAccountKey}), 3,
-                       "ca.directory", "https:// URL");
+                       "ca.directory", "'ca.example/dir' is not an https:// URL");
+    CHECK_CONFIG_ERROR(with_ca({"\"directory\": \"http://ca.example/dir\"", kAccountKey}), 3,
+                       "ca.directory",
+                       "'http://ca.example/dir' is not an https:// URL (plain http only for a CA "
+                       "on this machine's loopback)");
     CHECK_CONFIG_ERROR(with_ca({kDirectory, "\"account_key\": \"vault:secret/key\""}), 4,
                        "ca.account_key", "unknown key URI scheme 'vault:'");
     CHECK_CONFIG_ERROR(with_ca({kDirectory, "\"account_key\": \"pkcs11:token\""}), 4,
