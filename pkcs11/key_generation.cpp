@@ -38,6 +38,17 @@ void require_mechanism(Session& session, unsigned long mechanism, std::string_vi
                                            std::to_string(sizes->second) + ")");
 }
 
+// Encryption is left out of the generation template: tpm2-pkcs11 fails C_GenerateKeyPair
+// (CKR_GENERAL_ERROR, "User specified and TPM specified attr mismatch") when told CKA_DECRYPT or
+// CKA_ENCRYPT is false. A module that made the key able to decrypt (SoftHSM's default for RSA)
+// is asked afterwards to take that back, where it lets us.
+void restrict_to_signing(Session& session, ObjectHandle private_key, ObjectHandle public_key) {
+    if (session.flag(private_key, CKA_DECRYPT) == true)
+        session.set_flag(private_key, CKA_DECRYPT, false);
+    if (session.flag(public_key, CKA_ENCRYPT) == true)
+        session.set_flag(public_key, CKA_ENCRYPT, false);
+}
+
 }  // namespace
 
 KeyObject generate_key(Session& session, const Pkcs11Uri& uri, keystore::KeyType type) {
@@ -54,21 +65,18 @@ KeyObject generate_key(Session& session, const Pkcs11Uri& uri, keystore::KeyType
         throw_openssl("cannot draw a random CKA_ID");
 
     Template pub{
-        Attribute::flag(CKA_TOKEN, true),  Attribute::flag(CKA_PRIVATE, false),
-        Attribute::flag(CKA_VERIFY, true), Attribute::flag(CKA_ENCRYPT, false),
-        Attribute::flag(CKA_WRAP, false),  Attribute::bytes(CKA_LABEL, as_bytes(*uri.object)),
+        Attribute::flag(CKA_TOKEN, true),
+        Attribute::flag(CKA_PRIVATE, false),
+        Attribute::flag(CKA_VERIFY, true),
+        Attribute::flag(CKA_WRAP, false),
+        Attribute::bytes(CKA_LABEL, as_bytes(*uri.object)),
         Attribute::bytes(CKA_ID, id),
     };
     Template priv{
-        Attribute::flag(CKA_TOKEN, true),
-        Attribute::flag(CKA_PRIVATE, true),
-        Attribute::flag(CKA_SENSITIVE, true),
-        Attribute::flag(CKA_EXTRACTABLE, false),
-        Attribute::flag(CKA_SIGN, true),
-        Attribute::flag(CKA_DECRYPT, false),
-        Attribute::flag(CKA_UNWRAP, false),
-        Attribute::flag(CKA_DERIVE, false),
-        Attribute::bytes(CKA_LABEL, as_bytes(*uri.object)),
+        Attribute::flag(CKA_TOKEN, true),     Attribute::flag(CKA_PRIVATE, true),
+        Attribute::flag(CKA_SENSITIVE, true), Attribute::flag(CKA_EXTRACTABLE, false),
+        Attribute::flag(CKA_SIGN, true),      Attribute::flag(CKA_UNWRAP, false),
+        Attribute::flag(CKA_DERIVE, false),   Attribute::bytes(CKA_LABEL, as_bytes(*uri.object)),
         Attribute::bytes(CKA_ID, id),
     };
     unsigned long mechanism;
@@ -85,6 +93,7 @@ KeyObject generate_key(Session& session, const Pkcs11Uri& uri, keystore::KeyType
         pub.push_back(Attribute::bytes(CKA_PUBLIC_EXPONENT, Bytes{0x01, 0x00, 0x01}));
     }
     auto [pub_handle, priv_handle] = session.generate_key_pair(mechanism, pub, priv);
+    restrict_to_signing(session, priv_handle, pub_handle);
     return {priv_handle, pub_handle, *uri.object, id, type};
 }
 

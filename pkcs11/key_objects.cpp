@@ -183,6 +183,7 @@ std::vector<std::pair<std::string, std::string>> describe_key(Session& session,
         {"always sensitive", yes_no(custody.always_sensitive)},
         {"never extractable", yes_no(custody.never_extractable)},
         {"generated on token", yes_no(custody.local)},
+        {"may decrypt", yes_no(session.flag(key.private_key, CKA_DECRYPT))},
         {"custody", problems.empty() ? "bound to the token" : "can leave the token: " + problems},
     };
 }

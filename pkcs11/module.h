@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "pkcs11/login_record.h"
 #include "pkcs11/pkcs11_uri.h"
 
 namespace hwacme::pkcs11 {
@@ -59,6 +60,9 @@ public:
     /// that need one; nullptr when the slot is gone.
     void* libp11_token(unsigned long slot_id);
 
+    /// The PIN each token of this module was logged in with, for checking later URIs.
+    LoginRecord& logins() { return logins_; }
+
 private:
     struct Impl;
     explicit Module(std::string path);
@@ -66,6 +70,7 @@ private:
     std::string path_;
     std::unique_ptr<Impl> impl_;
     const void* functions_ = nullptr;
+    LoginRecord logins_;
     std::mutex mutex_;
 };
 

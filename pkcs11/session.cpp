@@ -72,7 +72,17 @@ void Session::login(const Pkcs11Uri& uri) {
     if (!token_.login_required) return;
     CK_SESSION_INFO info{};
     check_rv("C_GetSessionInfo", f.C_GetSessionInfo(handle_, &info));
-    if (info.state == CKS_RW_USER_FUNCTIONS || info.state == CKS_RO_USER_FUNCTIONS) return;
+    const std::string token_name = token_.serial + "/" + token_.label;
+    if (info.state == CKS_RW_USER_FUNCTIONS || info.state == CKS_RO_USER_FUNCTIONS) {
+        auto pin = token_.protected_auth_path ? nullptr : read_pin(uri);
+        if (pin && !module_->logins().matches(token_name, pin->value()))
+            throw Error(Errc::AuthFailed,
+                        "the PIN for " + uri.describe_object() + " differs from the one token '" +
+                            token_.label +
+                            "' was logged in with for another key of this run: one token has "
+                            "one PIN (check the URI's pin-source)");
+        return;
+    }
 
     std::string failed = "PKCS#11 login to token '" + token_.label + "' failed: ";
     if (token_.pin_locked)
@@ -93,7 +103,10 @@ void Session::login(const Pkcs11Uri& uri) {
         handle_, CKU_USER,
         pin ? reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pin->value().data())) : nullptr,
         pin ? pin->value().size() : 0);
-    if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) return;
+    if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
+        if (pin) module_->logins().remember(token_name, pin->value());
+        return;
+    }
     // A PIN the token refuses is AuthFailed; a token that fails otherwise is a device failure.
     throw Error(ckr_category(rv) == Errc::AuthFailed ? Errc::AuthFailed : Errc::DeviceFailure,
                 failed + ckr_name(rv) + " (C_Login; not retried)");
@@ -137,6 +150,18 @@ std::optional<bool> Session::flag(ObjectHandle object, unsigned long type) {
     auto value = attribute(object, type);
     if (!value || value->size() != sizeof(CK_BBOOL)) return std::nullopt;
     return (*value)[0] != CK_FALSE;
+}
+
+bool Session::set_flag(ObjectHandle object, unsigned long type, bool value) {
+    Template change{Attribute::flag(type, value)};
+    auto attrs = raw(change);
+    CK_RV rv = functions(*module_).C_SetAttributeValue(handle_, object, attrs.data(), attrs.size());
+    if (rv == CKR_ATTRIBUTE_READ_ONLY || rv == CKR_ATTRIBUTE_TYPE_INVALID ||
+        rv == CKR_ATTRIBUTE_VALUE_INVALID || rv == CKR_ACTION_PROHIBITED ||
+        rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_FUNCTION_NOT_SUPPORTED)
+        return false;
+    check_rv("C_SetAttributeValue", rv, "token '" + token_.label + "'");
+    return true;
 }
 
 std::optional<std::pair<unsigned long, unsigned long>> Session::key_sizes(unsigned long mechanism) {

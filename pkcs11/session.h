@@ -55,6 +55,10 @@ public:
     /// A CK_BBOOL attribute; nullopt as above.
     std::optional<bool> flag(ObjectHandle object, unsigned long type);
 
+    /// Sets a CK_BBOOL attribute; false when the token keeps it as it is (read-only, or an
+    /// attribute it does not have), which is not an error.
+    bool set_flag(ObjectHandle object, unsigned long type, bool value);
+
     /// The mechanism's key size range (CK_MECHANISM_INFO); nullopt when the token lacks it.
     std::optional<std::pair<unsigned long, unsigned long>> key_sizes(unsigned long mechanism);
     /// C_GenerateKeyPair: returns {public, private}.

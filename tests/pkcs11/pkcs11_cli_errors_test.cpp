@@ -86,6 +86,22 @@ TEST_CASE("issue refuses bad token keys and writes no file", "[pebble][softhsm]"
         CHECK(files_under(tmp / "state").empty());
     }
 
+    SECTION("a second key on the logged-in token with a wrong PIN source is refused") {
+        // The account key logs in with the right PIN; the token would take any PIN after that.
+        auto registered = run_hwacme(
+            join({"account", "register", "--account-key", token.uri_for("account"), "--agree-tos"},
+                 options));
+        INFO(registered.stderr_text);
+        REQUIRE(registered.exit_code == 0);
+        check_failure(
+            issue(uri_with_pin_file(token, "web", tmp / "wrong-pin")), token,
+            "differs from the one token '" + token.token_label() + "' was logged in with");
+        CHECK_FALSE(fs::exists(out));
+        auto issued = issue(token.uri_for("web"));
+        INFO(issued.stderr_text);
+        CHECK(issued.exit_code == 0);
+    }
+
     SECTION("certificate key failures") {
         // A file account key: the certificate key's URI is the only login to the token per
         // process, so its PIN is the one checked (PKCS#11 logs in per process and token).
