@@ -11,6 +11,7 @@
 #include <libp11.h>
 
 #include "common/c_handle.h"
+#include "common/library_noise.h"
 #include "common/openssl_error.h"
 #include "pkcs11/ckr.h"
 
@@ -64,6 +65,10 @@ struct Module::Impl {
 Module::Module(std::string path) : path_(std::move(path)), impl_(std::make_unique<Impl>()) {
     if (path_.find('/') != std::string::npos && !std::filesystem::exists(path_))
         throw Error(Errc::NotFound, "PKCS#11 module '" + path_ + "' does not exist");
+    // The p11-kit proxy loads every module on the machine; tpm2-pkcs11 then probes TPMs nobody
+    // named and prints what it could not open.
+    quiet_tss_logs();
+    QuietStderr quiet;
     impl_->ctx.reset(PKCS11_CTX_new());
     if (!impl_->ctx) throw_openssl("cannot create a libp11 context", Errc::DeviceFailure);
     if (PKCS11_CTX_load(impl_->ctx.get(), path_.c_str()) != 0) {

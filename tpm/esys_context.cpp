@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/library_noise.h"
 
 namespace hwacme::tpm {
 
@@ -51,12 +52,7 @@ void EsysFree::operator()(void* p) const noexcept {
 }
 
 EsysContext::EsysContext(std::string tcti) : tcti_(std::move(tcti)) {
-    // tpm2-tss logs each failure to stderr on its own (WARNING:tcti…, ERROR:esys…), several lines
-    // per failed command, while our Error already carries the decoded code: an operator would
-    // read a screenful where one line says it all. The library reads TSS2_LOG when it first logs,
-    // so it is set before the first call; an operator's own TSS2_LOG (for debugging) wins.
-    static std::once_flag quiet_tss;
-    std::call_once(quiet_tss, [] { ::setenv("TSS2_LOG", "all+NONE", 0); });
+    quiet_tss_logs();
     std::string where = "cannot reach the TPM through TCTI '" + tcti_ + "'";
     // The string is always passed: with NULL the loader probes tabrmd, /dev/tpmrm0, /dev/tpm0,
     // swtpm and mssim in turn and could open another TPM than the one configured.

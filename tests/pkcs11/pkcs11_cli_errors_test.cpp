@@ -150,3 +150,27 @@ TEST_CASE("issue refuses bad token keys and writes no file", "[pebble][softhsm]"
               token_spki(token.uri_for("leaky"), extractable));
     }
 }
+
+TEST_CASE("through the p11-kit proxy other modules' messages stay off the terminal unless -v",
+          "[softhsm]") {
+    // tpm2-pkcs11 registers with p11-kit too and, with no TPM reachable, prints what it could
+    // not open each time the proxy loads it.
+    const fs::path tpm2_module = "/usr/share/p11-kit/modules/tpm2_pkcs11.module";
+    INFO("install the libtpm2-pkcs11-1 package: " << tpm2_module);
+    REQUIRE(fs::exists(tpm2_module));
+    SoftHsmToken token("hwacme-quiet");
+    const std::string uri = "pkcs11:token=" + token.token_label() +
+                            ";object=quiet?pin-source=file:" + token.pin_file().string();
+    // No TPM for tpm2-pkcs11 to find: a TCTI on a port where nothing listens.
+    const std::vector<std::string> no_tpm{"TPM2_PKCS11_TCTI=swtpm:host=127.0.0.1,port=1"};
+    auto generated = run_hwacme({"key", "generate", uri}, no_tpm);
+    INFO(generated.stderr_text);
+    REQUIRE(generated.exit_code == 0);
+    CHECK(generated.stderr_text.empty());
+    auto shown = run_hwacme({"key", "show", uri}, no_tpm);
+    CHECK(shown.exit_code == 0);
+    CHECK(shown.stderr_text.empty());
+    auto verbose = run_hwacme({"-v", "key", "show", uri}, no_tpm);
+    CHECK(verbose.exit_code == 0);
+    CHECK_THAT(verbose.stderr_text, Catch::Contains("ERROR"));
+}
