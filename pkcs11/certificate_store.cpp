@@ -6,6 +6,7 @@
 
 #include "common/openssl_error.h"
 #include "pkcs11/key_objects.h"
+#include "pkcs11/public_half.h"
 
 #include <p11-kit/pkcs11.h>
 
@@ -21,7 +22,7 @@ void store_certificate(const keystore::KeyUri& key_uri, X509* certificate) {
         throw Error(Errc::InvalidArgument,
                     "PKCS#11 key '" + key.label + "' has no CKA_ID to pair a certificate with");
 
-    EvpPkeyPtr public_key = read_public_key(session, key);
+    EvpPkeyPtr public_key = read_public_key(session, key).key;
     if (EVP_PKEY_eq(X509_get0_pubkey(certificate), public_key.get()) != 1)
         throw Error(Errc::InvalidArgument, "the certificate is not for PKCS#11 key '" + key.label +
                                                "' on token '" + session.token().label + "'");

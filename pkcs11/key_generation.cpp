@@ -94,7 +94,7 @@ KeyObject generate_key(Session& session, const Pkcs11Uri& uri, keystore::KeyType
     }
     auto [pub_handle, priv_handle] = session.generate_key_pair(mechanism, pub, priv);
     restrict_to_signing(session, priv_handle, pub_handle);
-    return {priv_handle, pub_handle, *uri.object, id, type};
+    return {priv_handle, *uri.object, id, type};
 }
 
 }  // namespace hwacme::pkcs11

@@ -11,11 +11,9 @@
 
 namespace hwacme::pkcs11 {
 
-/// A key pair on a token: the private key object and, when present, its public key object
-/// (same CKA_ID).
+/// A private key on a token, as the URI found it (its public half: public_half.h).
 struct KeyObject {
     ObjectHandle private_key = 0;
-    std::optional<ObjectHandle> public_key;
     std::string label;
     Bytes id;
     keystore::KeyType type{};
@@ -33,11 +31,6 @@ KeyObject find_key(Session& session, const Pkcs11Uri& uri);
 
 /// Reads CKA_KEY_TYPE and CKA_EC_PARAMS / CKA_MODULUS of a key object.
 keystore::KeyType read_key_type(Session& session, ObjectHandle key);
-
-/// The key's public half as a plain OpenSSL key, from the public key object (EC) or the
-/// private key's public attributes (RSA). Error{Unsupported} when an EC key has no public
-/// object (not NotFound: the key exists, and open_or_generate must not try to make another).
-EvpPkeyPtr read_public_key(Session& session, const KeyObject& key);
 
 /// The custody attributes of a private key (PKCS#11 2.40 §4.9); nullopt when the token does not
 /// report one.

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "common/openssl_error.h"
+#include "pkcs11/public_half.h"
 
 #include <p11-kit/pkcs11.h>
 
@@ -20,7 +21,7 @@ const Bytes kSha384Prefix{0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 
 
 TokenKey::TokenKey(std::shared_ptr<Session> session, KeyObject key, std::string uri)
     : session_(std::move(session)), key_(std::move(key)), uri_(std::move(uri)) {
-    public_key_ = read_public_key(*session_, key_);
+    public_key_ = read_public_key(*session_, key_).key;
     signature_size_ = keystore::is_ec(key_.type) ? 2 * keystore::ec_field_size(key_.type)
                                                  : keystore::rsa_bits(key_.type) / 8;
 }

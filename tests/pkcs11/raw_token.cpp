@@ -119,6 +119,51 @@ void RawToken::generate_extractable_ec(const std::string& label, const Bytes& id
                                    &priv_handle) == CKR_OK);
 }
 
+void RawToken::generate_ec(const std::string& label, const std::optional<Bytes>& id) {
+    static const unsigned char p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                                         0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_BBOOL yes = CK_TRUE;
+    CK_BBOOL no = CK_FALSE;
+    std::vector<CK_ATTRIBUTE> pub{{CKA_TOKEN, &yes, 1},
+                                  {CKA_VERIFY, &yes, 1},
+                                  {CKA_EC_PARAMS, const_cast<unsigned char*>(p256), sizeof p256},
+                                  {CKA_LABEL, const_cast<char*>(label.data()), label.size()}};
+    std::vector<CK_ATTRIBUTE> priv{
+        {CKA_TOKEN, &yes, 1},     {CKA_PRIVATE, &yes, 1},
+        {CKA_SENSITIVE, &yes, 1}, {CKA_EXTRACTABLE, &no, 1},
+        {CKA_SIGN, &yes, 1},      {CKA_LABEL, const_cast<char*>(label.data()), label.size()}};
+    if (id) {
+        pub.push_back({CKA_ID, const_cast<std::uint8_t*>(id->data()), id->size()});
+        priv.push_back({CKA_ID, const_cast<std::uint8_t*>(id->data()), id->size()});
+    }
+    CK_MECHANISM mechanism{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+    CK_OBJECT_HANDLE pub_handle = 0, priv_handle = 0;
+    REQUIRE(fl(functions_)
+                .C_GenerateKeyPair(session_, &mechanism, pub.data(), pub.size(), priv.data(),
+                                   priv.size(), &pub_handle, &priv_handle) == CKR_OK);
+}
+
+void RawToken::create_certificate(const std::string& label, const Bytes& id, const Bytes& subject,
+                                  const Bytes& der) {
+    CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE type = CKC_X_509;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE object[] = {
+        {CKA_CLASS, &cls, sizeof cls},
+        {CKA_CERTIFICATE_TYPE, &type, sizeof type},
+        {CKA_TOKEN, &yes, 1},
+        {CKA_LABEL, const_cast<char*>(label.data()), label.size()},
+        {CKA_ID, const_cast<std::uint8_t*>(id.data()), id.size()},
+        {CKA_SUBJECT, const_cast<std::uint8_t*>(subject.data()), subject.size()},
+        {CKA_VALUE, const_cast<std::uint8_t*>(der.data()), der.size()}};
+    CK_OBJECT_HANDLE handle = 0;
+    REQUIRE(fl(functions_).C_CreateObject(session_, object, 7, &handle) == CKR_OK);
+}
+
+void RawToken::destroy(unsigned long object) {
+    REQUIRE(fl(functions_).C_DestroyObject(session_, object) == CKR_OK);
+}
+
 unsigned long RawToken::token_flags() {
     CK_TOKEN_INFO info{};
     REQUIRE(fl(functions_).C_GetTokenInfo(slot_, &info) == CKR_OK);

@@ -30,6 +30,14 @@ public:
     bool flag(unsigned long object, unsigned long type);
     /// An EC P-256 pair with CKA_EXTRACTABLE TRUE, as a careless provisioning tool makes it.
     void generate_extractable_ec(const std::string& label, const Bytes& id);
+    /// A non-extractable EC P-256 pair as other tools make them: both halves labelled `label`,
+    /// with CKA_ID `id`, or with no CKA_ID at all when nullopt.
+    void generate_ec(const std::string& label, const std::optional<Bytes>& id);
+    /// A certificate object holding `der` (whose subject is `subject`, DER), labelled `label`,
+    /// with CKA_ID `id`.
+    void create_certificate(const std::string& label, const Bytes& id, const Bytes& subject,
+                            const Bytes& der);
+    void destroy(unsigned long object);
     /// The token's CK_TOKEN_INFO flags.
     unsigned long token_flags();
 
