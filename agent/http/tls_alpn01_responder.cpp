@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 #include <boost/asio.hpp>
 
+#include "agent/http/client_hello.h"
 #include "agent/http/listen.h"
 #include "common/c_handle.h"
 #include "common/error.h"
@@ -42,8 +43,6 @@ using Asn1OctetStringPtr = CHandle<ASN1_OCTET_STRING, &ASN1_OCTET_STRING_free>;
 using X509ExtensionPtr = CHandle<X509_EXTENSION, &X509_EXTENSION_free>;
 using GeneralNamesPtr = CHandle<GENERAL_NAMES, &GENERAL_NAMES_free>;
 
-// RFC 8737 §6.2: the ALPN protocol name, in its wire form (length-prefixed).
-constexpr std::string_view kAcmeTls1 = "acme-tls/1";
 // RFC 8737 §6.1: id-pe-acmeIdentifier.
 constexpr const char* kAcmeIdentifierOid = "1.3.6.1.5.5.7.1.31";
 // A validator that connects and stays silent must not hold a thread for long.
@@ -165,49 +164,11 @@ ValidationCert make_validation_cert(const std::string& identifier, bool is_ip,
     return out;
 }
 
-/// Reads a 2-byte big-endian length from the front of `data`, or fails.
-bool take_u16_block(std::string_view& data, std::string_view& block) {
-    if (data.size() < 2) return false;
-    std::size_t len =
-        (static_cast<unsigned char>(data[0]) << 8) | static_cast<unsigned char>(data[1]);
-    if (data.size() - 2 < len) return false;
-    block = data.substr(2, len);
-    data.remove_prefix(2 + len);
-    return true;
-}
-
 std::string_view client_hello_ext(SSL* ssl, unsigned type) {
     const unsigned char* data = nullptr;
     std::size_t len = 0;
     if (!SSL_client_hello_get0_ext(ssl, type, &data, &len)) return {};
     return {reinterpret_cast<const char*>(data), len};
-}
-
-/// RFC 6066 §3: the host_name entry of a server_name extension.
-std::string sni_host_name(std::string_view ext) {
-    std::string_view list;
-    if (!take_u16_block(ext, list)) return {};
-    while (list.size() >= 3) {
-        char type = list[0];
-        list.remove_prefix(1);
-        std::string_view name;
-        if (!take_u16_block(list, name)) return {};
-        if (type == 0) return lowercase(name);
-    }
-    return {};
-}
-
-/// RFC 7301 §3.1: whether the ProtocolNameList offers acme-tls/1.
-bool offers_acme_tls1(std::string_view ext) {
-    std::string_view list;
-    if (!take_u16_block(ext, list)) return false;
-    while (!list.empty()) {
-        std::size_t len = static_cast<unsigned char>(list[0]);
-        if (list.size() - 1 < len) return false;
-        if (list.substr(1, len) == kAcmeTls1) return true;
-        list.remove_prefix(1 + len);
-    }
-    return false;
 }
 
 }  // namespace
@@ -231,11 +192,13 @@ struct TlsAlpn01Server::Impl {
     std::thread io_thread;
 
     /// Picks the certificate at ClientHello time, before any cipher or certificate choice;
-    /// RFC 8737 §3 lets the server refuse a hello without acme-tls/1 or an unknown SNI.
+    /// RFC 8737 §3 lets the server refuse a hello without acme-tls/1 or an unknown SNI. The
+    /// extensions are raw peer bytes here: OpenSSL parses them only after this callback.
     static int on_client_hello(SSL* ssl, int* alert, void* arg) {
         auto* self = static_cast<Impl*>(arg);
-        if (!offers_acme_tls1(
-                client_hello_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation))) {
+        if (!alpn_extension_offers(
+                client_hello_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation),
+                kAcmeTls1)) {
             *alert = SSL_AD_NO_APPLICATION_PROTOCOL;
             return SSL_CLIENT_HELLO_ERROR;
         }
@@ -257,19 +220,15 @@ struct TlsAlpn01Server::Impl {
         return SSL_CLIENT_HELLO_SUCCESS;
     }
 
+    /// `*out` and `*out_len` name the acme-tls/1 entry inside `in`: find_alpn_protocol returns a
+    /// sub-span of the list it is given, so the length can never reach past OpenSSL's buffer.
     static int on_alpn_select(SSL*, const unsigned char** out, unsigned char* out_len,
                               const unsigned char* in, unsigned in_len, void*) {
-        std::string_view offered(reinterpret_cast<const char*>(in), in_len);
-        for (std::size_t i = 0; i < offered.size();) {
-            std::size_t len = static_cast<unsigned char>(offered[i]);
-            if (offered.substr(i + 1, len) == kAcmeTls1) {
-                *out = in + i + 1;
-                *out_len = static_cast<unsigned char>(len);
-                return SSL_TLSEXT_ERR_OK;
-            }
-            i += 1 + len;
-        }
-        return SSL_TLSEXT_ERR_ALERT_FATAL;
+        auto chosen = find_alpn_protocol({in, in_len}, kAcmeTls1);
+        if (chosen.empty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
+        *out = chosen.data();
+        *out_len = static_cast<unsigned char>(chosen.size());
+        return SSL_TLSEXT_ERR_OK;
     }
 
     void make_context() {
