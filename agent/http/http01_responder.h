@@ -17,8 +17,9 @@ public:
     virtual void remove(const std::string& token) = 0;
 };
 
-/// A built-in HTTP server (Boost.Beast) on its own threads, serving concurrent requests — Pebble
-/// and Let's Encrypt validate from several places at once. Binds in the constructor:
+/// A built-in HTTP server (Boost.Beast) on its own thread, serving concurrent requests — Pebble
+/// and Let's Encrypt validate from several places at once — within the bounds of
+/// connection_budget.h. Binds in the constructor:
 /// Error{Network} "cannot listen on ADDR:PORT: address in use" etc. Stops and joins in the
 /// destructor. Unknown paths get 404. Thread-safe provision/remove. No `bind_addresses`: every
 /// address of both families (listen.h).
