@@ -26,8 +26,10 @@ public:
 std::unique_ptr<Http01Responder> make_standalone_http01(
     const std::vector<std::string>& bind_addresses, std::uint16_t port);
 
-/// Writes <webroot>/.well-known/acme-challenge/<token> (mode 0644, folders created as needed)
-/// for a web server that already serves the webroot; remove() deletes the file.
+/// Writes <webroot>/.well-known/acme-challenge/<token> (mode 0644, folders created as needed,
+/// mode 0755) for a web server that already serves the webroot; remove() deletes the file. Opens
+/// the challenge folder here, following only the links challenge_folder.h allows: Error{NotFound}
+/// for a missing webroot, Error{Io} naming the path and why for a folder it will not use.
 std::unique_ptr<Http01Responder> make_webroot_http01(const std::filesystem::path& webroot);
 
 }  // namespace hwacme::http
