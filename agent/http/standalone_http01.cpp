@@ -5,7 +5,6 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -13,7 +12,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "agent/http/listen.h"
+#include "agent/http/challenge_listener.h"
+#include "agent/http/connection_budget.h"
 #include "agent/http/token.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -27,11 +27,7 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr std::string_view kChallengePrefix = "/.well-known/acme-challenge/";
-// Long enough for a validator that reuses its connection, short enough that idle or stalled
-// peers do not pile up on a server reachable from the internet.
-constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr std::uint64_t kRequestBodyLimit = 4096;
-constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 
 /// Token → key authorization, shared between the I/O thread and callers of provision/remove.
 class TokenTable {
@@ -83,44 +79,51 @@ bhttp::response<bhttp::string_body> answer(const bhttp::request<bhttp::string_bo
     return response;
 }
 
-/// One accepted connection: read a request, answer, repeat while the peer keeps it alive.
-/// Owned by the handlers pending on it; it ends when none are left.
-class Session : public std::enable_shared_from_this<Session> {
+/// One accepted connection: read a request, answer, repeat while the peer keeps it alive, all
+/// before kExchangeDeadline. Owned by the handlers pending on it; it ends when none are left.
+class Session final : public std::enable_shared_from_this<Session>, ConnectionBudget::Member {
 public:
     Session(tcp::socket socket, const TokenTable& tokens)
         : stream_(std::move(socket)), tokens_(tokens) {}
 
-    void start() { read_request(); }
+    void start(ConnectionBudget& budget) {
+        seat_ = budget.admit(*this);
+        // Beast applies one expiry to every read and write started after it is set: a deadline
+        // for the whole exchange, however slowly the peer sends.
+        stream_.expires_after(kExchangeDeadline);
+        read_request();
+    }
+
+    void close() noexcept override {
+        seat_.reset();
+        stream_.close();
+    }
 
 private:
     void read_request() {
         parser_.emplace();
         parser_->body_limit(kRequestBodyLimit);
-        stream_.expires_after(kIdleTimeout);
         bhttp::async_read(
             stream_, buffer_, *parser_,
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
-        // End of stream, idle timeout or a malformed request: nothing worth answering.
+        // End of stream, deadline, eviction or a malformed request: nothing worth answering.
         if (ec) return close();
         response_ = answer(parser_->get(), tokens_);
         auto target = parser_->get().target();
         log::debug("http-01 server: " + log::printable({target.data(), target.size()}, 200) +
                    " -> " + std::to_string(response_.result_int()));
-        stream_.expires_after(kIdleTimeout);
         bhttp::async_write(
             stream_, response_,
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
-        if (ec || response_.need_eof()) return close();
-        read_request();
-    }
-
-    void close() {
+        if (ec) return close();
+        if (!response_.need_eof()) return read_request();
+        // Half-close so the peer reads the whole answer; the descriptor closes with the session.
         beast::error_code ignored;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
@@ -130,63 +133,32 @@ private:
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     bhttp::response<bhttp::string_body> response_;
     const TokenTable& tokens_;
+    ConnectionBudget::Seat seat_;
 };
 
 }  // namespace
 
 struct StandaloneHttp01Server::Impl {
-    // Declared first so it outlives the sessions that io_context destroys with its handlers.
     TokenTable tokens;
-    asio::io_context io{1};
-    // Filled before the first accept and never resized after: handlers hold references.
-    std::vector<tcp::acceptor> acceptors;
-    std::uint16_t bound_port = 0;
-    std::thread io_thread;
+    // Declared after the tokens: destroying it ends the sessions that read them.
+    ChallengeListener listener;
 
-    void accept_next(tcp::acceptor& acceptor) {
-        acceptor.async_accept([this, &acceptor](beast::error_code ec, tcp::socket socket) {
-            if (ec == asio::error::operation_aborted) return;
-            if (!ec) {
-                std::make_shared<Session>(std::move(socket), tokens)->start();
-                return accept_next(acceptor);
-            }
-            // Out of file descriptors and the like: back off instead of spinning.
-            log::warning("http-01 server: accept failed: " + ec.message());
-            auto retry = std::make_shared<asio::steady_timer>(io, kAcceptRetryDelay);
-            retry->async_wait([this, &acceptor, retry](beast::error_code wait_ec) {
-                if (!wait_ec) accept_next(acceptor);
-            });
-        });
-    }
-
-    void run() noexcept {
-        for (;;) {
-            try {
-                io.run();
-                return;
-            } catch (const std::exception& e) {
-                // Only the session whose handler threw is lost; keep serving the others.
-                log::error(std::string("http-01 server: ") + e.what());
-            }
-        }
-    }
+    Impl(const std::vector<std::string>& bind_addresses, std::uint16_t port)
+        : listener("http-01 server", bind_addresses, port) {}
 };
 
 StandaloneHttp01Server::StandaloneHttp01Server(const std::vector<std::string>& bind_addresses,
                                                std::uint16_t port)
-    : impl_(std::make_unique<Impl>()) {
-    impl_->bound_port = listen_on(impl_->io, impl_->acceptors, bind_addresses, port);
-    for (auto& acceptor : impl_->acceptors) impl_->accept_next(acceptor);
-    impl_->io_thread = std::thread([impl = impl_.get()] { impl->run(); });
+    : impl_(std::make_unique<Impl>(bind_addresses, port)) {
+    impl_->listener.start([impl = impl_.get()](tcp::socket socket, ConnectionBudget& budget) {
+        std::make_shared<Session>(std::move(socket), impl->tokens)->start(budget);
+    });
 }
 
-StandaloneHttp01Server::~StandaloneHttp01Server() {
-    impl_->io.stop();
-    if (impl_->io_thread.joinable()) impl_->io_thread.join();
-}
+StandaloneHttp01Server::~StandaloneHttp01Server() = default;
 
 std::uint16_t StandaloneHttp01Server::port() const {
-    return impl_->bound_port;
+    return impl_->listener.port();
 }
 
 void StandaloneHttp01Server::provision(const std::string& token,

@@ -10,9 +10,10 @@
 namespace hwacme::http {
 
 /// The built-in http-01 server (Boost.Beast): GET /.well-known/acme-challenge/<token> answers
-/// 200 text/plain with the key authorization, anything else 404. One I/O thread serves any number
-/// of connections asynchronously (Pebble validates three times at once); idle keep-alive
-/// connections are closed after a timeout. Binds in the constructor, stops and joins in the
+/// 200 text/plain with the key authorization, anything else 404. One I/O thread serves many
+/// connections asynchronously (Pebble validates three times at once). Each connection is closed
+/// kExchangeDeadline after it was accepted, and at most connection_capacity() are open: a new
+/// one closes the oldest (connection_budget.h). Binds in the constructor, stops and joins in the
 /// destructor. provision/remove are thread-safe.
 class StandaloneHttp01Server final : public Http01Responder {
 public:

@@ -1,29 +1,22 @@
 #include "agent/http/tls_alpn01_responder.h"
 
 #include <arpa/inet.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cctype>
-#include <list>
 #include <map>
 #include <mutex>
-#include <set>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <boost/asio.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
-#include "agent/http/listen.h"
+#include "agent/http/challenge_listener.h"
+#include "agent/http/client_hello.h"
+#include "agent/http/tls_handshake.h"
 #include "common/c_handle.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -36,20 +29,13 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 using SslCtxPtr = CHandle<SSL_CTX, &SSL_CTX_free>;
-using SslPtr = CHandle<SSL, &SSL_free>;
 using Asn1ObjectPtr = CHandle<ASN1_OBJECT, &ASN1_OBJECT_free>;
 using Asn1OctetStringPtr = CHandle<ASN1_OCTET_STRING, &ASN1_OCTET_STRING_free>;
 using X509ExtensionPtr = CHandle<X509_EXTENSION, &X509_EXTENSION_free>;
 using GeneralNamesPtr = CHandle<GENERAL_NAMES, &GENERAL_NAMES_free>;
 
-// RFC 8737 §6.2: the ALPN protocol name, in its wire form (length-prefixed).
-constexpr std::string_view kAcmeTls1 = "acme-tls/1";
 // RFC 8737 §6.1: id-pe-acmeIdentifier.
 constexpr const char* kAcmeIdentifierOid = "1.3.6.1.5.5.7.1.31";
-// A validator that connects and stays silent must not hold a thread for long.
-constexpr int kHandshakeTimeoutSeconds = 10;
-// More simultaneous handshakes than any CA makes; beyond it new connections are dropped.
-constexpr std::size_t kMaxConnections = 64;
 
 /// A throwaway key and the self-signed validation certificate made from it.
 struct ValidationCert {
@@ -165,17 +151,6 @@ ValidationCert make_validation_cert(const std::string& identifier, bool is_ip,
     return out;
 }
 
-/// Reads a 2-byte big-endian length from the front of `data`, or fails.
-bool take_u16_block(std::string_view& data, std::string_view& block) {
-    if (data.size() < 2) return false;
-    std::size_t len =
-        (static_cast<unsigned char>(data[0]) << 8) | static_cast<unsigned char>(data[1]);
-    if (data.size() - 2 < len) return false;
-    block = data.substr(2, len);
-    data.remove_prefix(2 + len);
-    return true;
-}
-
 std::string_view client_hello_ext(SSL* ssl, unsigned type) {
     const unsigned char* data = nullptr;
     std::size_t len = 0;
@@ -183,59 +158,28 @@ std::string_view client_hello_ext(SSL* ssl, unsigned type) {
     return {reinterpret_cast<const char*>(data), len};
 }
 
-/// RFC 6066 §3: the host_name entry of a server_name extension.
-std::string sni_host_name(std::string_view ext) {
-    std::string_view list;
-    if (!take_u16_block(ext, list)) return {};
-    while (list.size() >= 3) {
-        char type = list[0];
-        list.remove_prefix(1);
-        std::string_view name;
-        if (!take_u16_block(list, name)) return {};
-        if (type == 0) return lowercase(name);
-    }
-    return {};
-}
-
-/// RFC 7301 §3.1: whether the ProtocolNameList offers acme-tls/1.
-bool offers_acme_tls1(std::string_view ext) {
-    std::string_view list;
-    if (!take_u16_block(ext, list)) return false;
-    while (!list.empty()) {
-        std::size_t len = static_cast<unsigned char>(list[0]);
-        if (list.size() - 1 < len) return false;
-        if (list.substr(1, len) == kAcmeTls1) return true;
-        list.remove_prefix(1 + len);
-    }
-    return false;
-}
-
 }  // namespace
 
 struct TlsAlpn01Server::Impl {
-    struct Worker {
-        std::thread thread;
-        std::atomic<bool> done{false};
-    };
-
-    std::mutex mutex;  // guards certs, open_fds and stopping
+    std::mutex mutex;  // guards certs: the I/O thread reads, provision/remove write
     std::map<std::string, std::shared_ptr<const ValidationCert>> certs;  // by SNI
-    std::set<int> open_fds;
-    bool stopping = false;
     SslCtxPtr ctx;
-    asio::io_context io{1};
-    // Filled before the first accept and never resized after: handlers hold references.
-    std::vector<tcp::acceptor> acceptors;
-    std::uint16_t bound_port = 0;
-    std::list<Worker> workers;  // touched by the I/O thread, then by the destructor
-    std::thread io_thread;
+    // Declared after the context and certificates: destroying it ends the handshakes first.
+    ChallengeListener listener;
+
+    Impl(const std::vector<std::string>& bind_addresses, std::uint16_t port)
+        : listener("tls-alpn-01 server", bind_addresses, port) {
+        make_context();
+    }
 
     /// Picks the certificate at ClientHello time, before any cipher or certificate choice;
-    /// RFC 8737 §3 lets the server refuse a hello without acme-tls/1 or an unknown SNI.
+    /// RFC 8737 §3 lets the server refuse a hello without acme-tls/1 or an unknown SNI. The
+    /// extensions are raw peer bytes here: OpenSSL parses them only after this callback.
     static int on_client_hello(SSL* ssl, int* alert, void* arg) {
         auto* self = static_cast<Impl*>(arg);
-        if (!offers_acme_tls1(
-                client_hello_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation))) {
+        if (!alpn_extension_offers(
+                client_hello_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation),
+                kAcmeTls1)) {
             *alert = SSL_AD_NO_APPLICATION_PROTOCOL;
             return SSL_CLIENT_HELLO_ERROR;
         }
@@ -257,19 +201,15 @@ struct TlsAlpn01Server::Impl {
         return SSL_CLIENT_HELLO_SUCCESS;
     }
 
+    /// `*out` and `*out_len` name the acme-tls/1 entry inside `in`: find_alpn_protocol returns a
+    /// sub-span of the list it is given, so the length can never reach past OpenSSL's buffer.
     static int on_alpn_select(SSL*, const unsigned char** out, unsigned char* out_len,
                               const unsigned char* in, unsigned in_len, void*) {
-        std::string_view offered(reinterpret_cast<const char*>(in), in_len);
-        for (std::size_t i = 0; i < offered.size();) {
-            std::size_t len = static_cast<unsigned char>(offered[i]);
-            if (offered.substr(i + 1, len) == kAcmeTls1) {
-                *out = in + i + 1;
-                *out_len = static_cast<unsigned char>(len);
-                return SSL_TLSEXT_ERR_OK;
-            }
-            i += 1 + len;
-        }
-        return SSL_TLSEXT_ERR_ALERT_FATAL;
+        auto chosen = find_alpn_protocol({in, in_len}, kAcmeTls1);
+        if (chosen.empty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
+        *out = chosen.data();
+        *out_len = static_cast<unsigned char>(chosen.size());
+        return SSL_TLSEXT_ERR_OK;
     }
 
     void make_context() {
@@ -277,90 +217,24 @@ struct TlsAlpn01Server::Impl {
         if (!ctx || !SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION)) {
             throw_openssl("tls-alpn-01: cannot create the TLS context");
         }
+        // A peer that stalls between records then holds no idle record buffers (~34 KiB).
+        SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
         SSL_CTX_set_client_hello_cb(ctx.get(), &Impl::on_client_hello, this);
         SSL_CTX_set_alpn_select_cb(ctx.get(), &Impl::on_alpn_select, this);
-    }
-
-    void handshake(int fd) {
-        // OpenSSL writes with write(2): a validator that resets the connection would raise
-        // SIGPIPE and kill the agent. Blocked on this thread, it turns into EPIPE instead.
-        sigset_t pipe;
-        sigemptyset(&pipe);
-        sigaddset(&pipe, SIGPIPE);
-        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-        timeval timeout{kHandshakeTimeoutSeconds, 0};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-        SslPtr ssl(SSL_new(ctx.get()));
-        if (ssl && SSL_set_fd(ssl.get(), fd) && SSL_accept(ssl.get()) == 1) {
-            // RFC 8737 §3: the validator closes right after the handshake; so do we.
-            SSL_shutdown(ssl.get());
-        } else {
-            log::debug(openssl_message("tls-alpn-01 server: handshake refused"));
-        }
-        std::lock_guard lock(mutex);
-        open_fds.erase(fd);
-        ::close(fd);
-    }
-
-    void start_worker(int fd) {
-        std::erase_if(workers, [](Worker& w) {
-            if (!w.done) return false;
-            w.thread.join();
-            return true;
-        });
-        {
-            std::lock_guard lock(mutex);
-            if (stopping || workers.size() >= kMaxConnections) {
-                log::warning("tls-alpn-01 server: too many connections, dropping one");
-                ::close(fd);
-                return;
-            }
-            open_fds.insert(fd);
-        }
-        Worker& worker = workers.emplace_back();
-        worker.thread = std::thread([this, fd, &worker] {
-            handshake(fd);
-            worker.done = true;
-        });
-    }
-
-    void accept_next(tcp::acceptor& acceptor) {
-        acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
-            if (ec == asio::error::operation_aborted) return;
-            if (!ec) {
-                socket.non_blocking(false, ec);
-                if (!ec) start_worker(socket.release());
-            } else {
-                log::warning("tls-alpn-01 server: accept failed: " + ec.message());
-            }
-            accept_next(acceptor);
-        });
     }
 };
 
 TlsAlpn01Server::TlsAlpn01Server(const std::vector<std::string>& bind_addresses, std::uint16_t port)
-    : impl_(std::make_unique<Impl>()) {
-    impl_->make_context();
-    impl_->bound_port = listen_on(impl_->io, impl_->acceptors, bind_addresses, port);
-    for (auto& acceptor : impl_->acceptors) impl_->accept_next(acceptor);
-    impl_->io_thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+    : impl_(std::make_unique<Impl>(bind_addresses, port)) {
+    impl_->listener.start([impl = impl_.get()](tcp::socket socket, ConnectionBudget& budget) {
+        start_tls_handshake(std::move(socket), impl->ctx.get(), budget);
+    });
 }
 
-TlsAlpn01Server::~TlsAlpn01Server() {
-    impl_->io.stop();
-    if (impl_->io_thread.joinable()) impl_->io_thread.join();
-    {
-        // Wakes handshakes blocked on silent peers; each worker still closes its own fd.
-        std::lock_guard lock(impl_->mutex);
-        impl_->stopping = true;
-        for (int fd : impl_->open_fds) ::shutdown(fd, SHUT_RDWR);
-    }
-    for (auto& worker : impl_->workers) worker.thread.join();
-}
+TlsAlpn01Server::~TlsAlpn01Server() = default;
 
 std::uint16_t TlsAlpn01Server::port() const {
-    return impl_->bound_port;
+    return impl_->listener.port();
 }
 
 void TlsAlpn01Server::provision(const std::string& identifier,

@@ -22,10 +22,12 @@ public:
     virtual void remove(const std::string& identifier) = 0;
 };
 
-/// The built-in tls-alpn-01 server (OpenSSL 3). An I/O thread accepts connections; each one is
-/// handshaken on its own short-lived thread (Pebble validates from three places at once) and
-/// closed right after the handshake, as RFC 8737 §3 asks of the validator. Binds in the
-/// constructor, stops and joins in the destructor. provision/remove are thread-safe.
+/// The built-in tls-alpn-01 server (OpenSSL 3). One I/O thread accepts connections and runs their
+/// handshakes side by side on non-blocking sockets (Pebble validates from three places at once),
+/// closing each right after its handshake, as RFC 8737 §3 asks of the validator, or at
+/// kExchangeDeadline; at most connection_capacity() are open, a new one closing the oldest
+/// (connection_budget.h). Binds in the constructor, stops and joins in the destructor.
+/// provision/remove are thread-safe.
 class TlsAlpn01Server final : public TlsAlpn01Responder {
 public:
     /// `bind_addresses`: IPv4 or IPv6 literals, or none for every address of both families

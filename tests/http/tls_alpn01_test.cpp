@@ -42,8 +42,14 @@ struct HandshakeResult {
     X509Ptr peer;
 };
 
-/// An in-process OpenSSL client playing the validator of RFC 8737 §3.
-HandshakeResult handshake(std::uint16_t port, const std::string& sni, bool offer_acme_tls = true) {
+/// ALPN names in their wire form (RFC 7301 §3.1): each prefixed by its length.
+std::string alpn_wire(const std::vector<std::string>& names) {
+    std::string wire;
+    for (const auto& name : names) wire += static_cast<char>(name.size()) + name;
+    return wire;
+}
+
+int connect_loopback(std::uint16_t port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     sockaddr_in address{};
@@ -51,7 +57,13 @@ HandshakeResult handshake(std::uint16_t port, const std::string& sni, bool offer
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    return fd;
+}
 
+/// An in-process OpenSSL client playing the validator of RFC 8737 §3, offering `alpn` (wire form).
+HandshakeResult handshake(std::uint16_t port, const std::string& sni,
+                          const std::string& alpn = alpn_wire({"acme-tls/1"})) {
+    int fd = connect_loopback(port);
     SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
     REQUIRE(ctx);
     // The validation certificate is self-signed by design; the test checks its content instead.
@@ -60,16 +72,8 @@ HandshakeResult handshake(std::uint16_t port, const std::string& sni, bool offer
     REQUIRE(ssl);
     SSL_set_fd(ssl.get(), fd);
     SSL_set_tlsext_host_name(ssl.get(), sni.c_str());
-    static const unsigned char kAcme[] =
-        "\x0a"
-        "acme-tls/1";
-    static const unsigned char kHttp[] =
-        "\x08"
-        "http/1.1";
-    if (offer_acme_tls)
-        SSL_set_alpn_protos(ssl.get(), kAcme, sizeof kAcme - 1);
-    else
-        SSL_set_alpn_protos(ssl.get(), kHttp, sizeof kHttp - 1);
+    REQUIRE(SSL_set_alpn_protos(ssl.get(), reinterpret_cast<const unsigned char*>(alpn.data()),
+                                static_cast<unsigned>(alpn.size())) == 0);
 
     HandshakeResult result;
     result.ok = SSL_connect(ssl.get()) == 1;
@@ -167,7 +171,7 @@ TEST_CASE("tls-alpn-01 server refuses unknown SNI, other ALPN and removed identi
     server.provision("example.com", kKeyAuthorization);
 
     CHECK_FALSE(handshake(server.port(), "other.example.com").ok);
-    CHECK_FALSE(handshake(server.port(), "example.com", false).ok);
+    CHECK_FALSE(handshake(server.port(), "example.com", alpn_wire({"http/1.1"})).ok);
     REQUIRE(handshake(server.port(), "example.com").ok);
     server.remove("example.com");
     CHECK_FALSE(handshake(server.port(), "example.com").ok);
@@ -177,12 +181,7 @@ TEST_CASE("tls-alpn-01 server answers three concurrent validators", "[unit]") {
     TlsAlpn01Server server({"127.0.0.1"}, 0);
     server.provision("example.com", kKeyAuthorization);
     // A connection that never sends a ClientHello must not hold the others up.
-    int idle = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(server.port());
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(idle, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    int idle = connect_loopback(server.port());
 
     std::vector<int> ok(3, 0);
     std::vector<std::string> alpn(3);
@@ -235,4 +234,86 @@ TEST_CASE("reverse_dns_name gives the RFC 8738 §6 SNI for IPv4 and IPv6", "[uni
     CHECK(reverse_dns_name("2001:db8::567:89ab") ==
           "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
     CHECK_THROWS_AS(reverse_dns_name("example.com"), Error);
+}
+
+namespace {
+
+std::string u16(std::size_t n) {
+    return {static_cast<char>(n >> 8), static_cast<char>(n & 0xff)};
+}
+
+std::string extension(std::uint16_t type, const std::string& body) {
+    return u16(type) + u16(body.size()) + body;
+}
+
+/// A TLS 1.2 ClientHello record that a real client would send for `sni`, except that its ALPN
+/// extension carries `alpn_body` as given: no client library sends a malformed one.
+std::string raw_client_hello(const std::string& sni, const std::string& alpn_body) {
+    std::string extensions =
+        extension(0x0000, u16(sni.size() + 3) + std::string(1, '\0') + u16(sni.size()) + sni) +
+        extension(0x000a, u16(2) + u16(0x0017)) +        // supported_groups: secp256r1
+        extension(0x000b, std::string("\x01\x00", 2)) +  // ec_point_formats: uncompressed
+        extension(0x000d, u16(2) + u16(0x0403)) +        // ecdsa_secp256r1_sha256
+        extension(0x0010, alpn_body);                    // ALPN, hostile
+    std::string body = std::string("\x03\x03", 2) + std::string(32, '\x2a') +  // version, random
+                       std::string(1, '\0') +                                  // no session id
+                       u16(2) + u16(0xc02b) +  // ECDHE-ECDSA-AES128-GCM-SHA256
+                       std::string("\x01\x00", 2) + u16(extensions.size()) + extensions;
+    std::string handshake = std::string(1, '\x01') + std::string(1, '\0') + u16(body.size()) + body;
+    return std::string("\x16\x03\x01", 3) + u16(handshake.size()) + handshake;
+}
+
+/// Sends `record` and returns the content type of the first record the server answers with
+/// (0x15 alert, 0x16 handshake), or -1 when it closed without one.
+int first_answer_type(std::uint16_t port, const std::string& record) {
+    int fd = connect_loopback(port);
+    REQUIRE(::send(fd, record.data(), record.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(record.size()));
+    unsigned char type = 0;
+    ssize_t n = ::recv(fd, &type, 1, 0);
+    ::close(fd);
+    return n == 1 ? type : -1;
+}
+
+}  // namespace
+
+TEST_CASE("tls-alpn-01 server picks acme-tls/1 out of a hundred offered protocols", "[unit]") {
+    TlsAlpn01Server server({"127.0.0.1"}, 0);
+    server.provision("example.com", kKeyAuthorization);
+    std::vector<std::string> names;
+    for (int i = 0; i < 100; ++i) names.push_back("p" + std::to_string(i));
+    auto first = names;
+    first.insert(first.begin(), "acme-tls/1");
+    auto last = names;
+    last.push_back("acme-tls/1");
+    for (const auto& offered : {first, last}) {
+        auto result = handshake(server.port(), "example.com", alpn_wire(offered));
+        REQUIRE(result.ok);
+        CHECK(result.alpn == "acme-tls/1");
+    }
+}
+
+TEST_CASE("tls-alpn-01 server answers hostile ALPN lists with an alert and keeps serving",
+          "[unit]") {
+    TlsAlpn01Server server({"127.0.0.1"}, 0);
+    server.provision("example.com", kKeyAuthorization);
+    std::string acme = alpn_wire({"acme-tls/1"});
+    struct Case {
+        const char* name;
+        std::string alpn_body;
+    };
+    auto hostile =
+        GENERATE_COPY(Case{"no extension body", ""}, Case{"an empty list", u16(0)},
+                      Case{"a name length past the end", u16(11) + "\x0b" + "acme-tls/1"},
+                      Case{"a list length past the end", u16(200) + acme},
+                      Case{"an empty name", u16(acme.size() + 1) + acme + std::string(1, '\0')},
+                      Case{"bytes after the list", u16(acme.size()) + acme + "xx"});
+    INFO(hostile.name);
+    CHECK(first_answer_type(server.port(), raw_client_hello("example.com", hostile.alpn_body)) ==
+          0x15);
+    // The same hello with a well-formed list gets a ServerHello: the builder is not at fault.
+    std::string many = alpn_wire({"h2", "http/1.1"}) + acme;
+    CHECK(first_answer_type(server.port(),
+                            raw_client_hello("example.com", u16(many.size()) + many)) == 0x16);
+    REQUIRE(handshake(server.port(), "example.com").ok);
 }
