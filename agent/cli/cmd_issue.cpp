@@ -147,6 +147,8 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     if (args.store_cert_in_token && certificate_key_uri.scheme() != "pkcs11")
         throw Error(Errc::InvalidArgument, "--store-cert-in-token needs a pkcs11: key, not " +
                                                certificate_key_uri.scheme() + ":");
+    // A webroot that is refused, or a port that is taken, must not cost a key or an account.
+    ChallengeSetup challenge = set_up_challenge(challenge_config(args));
     auto account = resolve_account(context, {.account_key_uri = args.account_key,
                                              .emails = args.emails,
                                              .agree_tos = args.agree_tos,
@@ -160,7 +162,6 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
         log::info("generated certificate key " + certificate_key->uri() + " (" +
                   std::string(keystore::to_string(certificate_key->type())) + ")");
 
-    ChallengeSetup challenge = set_up_challenge(challenge_config(args));
     acme::AccountSession session(context.acme, *account.key, account.state.account_url);
     acme::IssuanceRequest request;
     request.names = args.names;
