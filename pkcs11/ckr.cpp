@@ -113,10 +113,41 @@ Errc ckr_category(unsigned long rv) noexcept {
     }
 }
 
+std::string_view ckr_meaning(std::string_view function, unsigned long rv) noexcept {
+    switch (rv) {
+        case CKR_DEVICE_MEMORY:
+            return "the token is full";
+        case CKR_TOKEN_WRITE_PROTECTED:
+        case CKR_SESSION_READ_ONLY:
+            return "the token is write-protected";
+        case CKR_SESSION_COUNT:
+            return "the token has no session free; other programs hold them all";
+        case CKR_DEVICE_REMOVED:
+        case CKR_TOKEN_NOT_PRESENT:
+            return "the token was removed";
+        case CKR_PIN_LOCKED:
+            return "the user PIN is locked; the security officer must unlock it";
+        case CKR_GENERAL_ERROR:
+        case CKR_FUNCTION_FAILED:
+        case CKR_DEVICE_ERROR:
+            // SoftHSM answers a read-only token folder this way, and tpm2-pkcs11 a TPM that is
+            // out of memory: the module's own log (or -v) may say more.
+            if (function == "C_GenerateKeyPair" || function == "C_CreateObject" ||
+                function == "C_DestroyObject")
+                return "the module gave no reason: is the token's store writable, and is there "
+                       "room on it?";
+            return {};
+        default:
+            return {};
+    }
+}
+
 void throw_ckr(std::string_view function, unsigned long rv, std::string_view context) {
     std::string message;
     if (!context.empty()) message = std::string(context) + ": ";
     message += std::string(function) + ": " + ckr_name(rv);
+    if (auto meaning = ckr_meaning(function, rv); !meaning.empty())
+        message += " (" + std::string(meaning) + ")";
     throw Error(ckr_category(rv), message);
 }
 

@@ -14,7 +14,12 @@ std::string ckr_name(unsigned long rv);
 /// → Unsupported, everything else → DeviceFailure.
 Errc ckr_category(unsigned long rv) noexcept;
 
-/// Throws Error{ckr_category(rv)} with "function: CKR_NAME", prefixed by `context` when given.
+/// What a code means for the operator when the name alone does not say it ("the token is
+/// full"); empty otherwise.
+std::string_view ckr_meaning(std::string_view function, unsigned long rv) noexcept;
+
+/// Throws Error{ckr_category(rv)} with "function: CKR_NAME (meaning)", prefixed by `context`
+/// when given.
 [[noreturn]] void throw_ckr(std::string_view function, unsigned long rv,
                             std::string_view context = {});
 

@@ -58,6 +58,9 @@ KeyObject generate_key(Session& session, const Pkcs11Uri& uri, keystore::KeyType
     if (uri.type && *uri.type != "private")
         throw Error(Errc::InvalidUri,
                     "the PKCS#11 URI has type=" + *uri.type + ": keys are made as type=private");
+    if (session.token().write_protected)
+        throw Error(Errc::DeviceFailure, "PKCS#11 token '" + session.token().label +
+                                             "' is write-protected: no key can be made on it");
     refuse_existing(session, uri);
 
     Bytes id = uri.id.value_or(Bytes(16));

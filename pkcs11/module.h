@@ -20,6 +20,8 @@ struct TokenInfo {
     bool login_required = true;
     bool protected_auth_path = false;  ///< PIN pad: C_Login takes no PIN
     bool pin_locked = false;
+    bool pin_final_try = false;  ///< one more wrong PIN locks it (CKF_USER_PIN_FINAL_TRY)
+    bool write_protected = false;
 
     bool matches(const TokenSelector& selector) const;
 };

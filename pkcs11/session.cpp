@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/log.h"
 #include "pkcs11/ckr.h"
 
 #include <p11-kit/pkcs11.h>
@@ -55,6 +56,10 @@ Session::Session(std::shared_ptr<Module> module, TokenInfo token)
         trimmed(info.serialNumber, sizeof info.serialNumber) != token_.serial)
         throw Error(Errc::DeviceFailure, "PKCS#11 token '" + token_.label +
                                              "' moved to another slot while it was being opened");
+    // The flags as they are now, not as they were when the module was loaded.
+    token_.pin_locked = info.flags & CKF_USER_PIN_LOCKED;
+    token_.pin_final_try = info.flags & CKF_USER_PIN_FINAL_TRY;
+    token_.write_protected = info.flags & CKF_WRITE_PROTECTED;
     CK_SESSION_HANDLE handle = 0;
     check_rv("C_OpenSession",
              f.C_OpenSession(token_.slot_id, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
@@ -98,6 +103,9 @@ void Session::login(const Pkcs11Uri& uri) {
                             "' needs a PIN: add pin-source=file:/path to the URI or set "
                             "HWACME_PKCS11_PIN");
     }
+    if (token_.pin_final_try)
+        log::warning("PKCS#11 token '" + token_.label +
+                     "' says one more wrong PIN locks it; trying the configured PIN once");
     // Exactly one attempt: tokens count failures and lock the PIN (PKCS#11 2.40 §5.6).
     CK_RV rv = f.C_Login(
         handle_, CKU_USER,

@@ -1,5 +1,7 @@
 // Bad pkcs11: input through the CLI: one line on stderr that says why, exit 1, no PIN in the
 // message, and no file written.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "common/atomic_file.h"
@@ -173,4 +175,19 @@ TEST_CASE("through the p11-kit proxy other modules' messages stay off the termin
     auto verbose = run_hwacme({"-v", "key", "show", uri}, no_tpm);
     CHECK(verbose.exit_code == 0);
     CHECK_THAT(verbose.stderr_text, Catch::Contains("ERROR"));
+}
+
+TEST_CASE("a token whose store is read-only is named as the likely cause", "[softhsm]") {
+    SoftHsmToken token("hwacme-readonly");
+    // The token's folder mounted read-only in a private mount namespace: what SoftHSM meets on a
+    // read-only file system. It answers CKR_GENERAL_ERROR and nothing more.
+    const std::string tokens = (token.dir() / "tokens").string();
+    std::vector<std::string> argv{"unshare", "--mount", "--propagation", "private"};
+    if (::geteuid() != 0) argv.insert(argv.begin() + 1, "--map-root-user");
+    argv.insert(argv.end(), {"sh", "-c", "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"", tokens,
+                             std::string(HWACME_BINARY_DIR) + "/hwacme", "key", "generate",
+                             token.uri_for("web")});
+    auto result = run_command(argv);
+    check_failure(result, token, "C_GenerateKeyPair: CKR_GENERAL_ERROR");
+    CHECK_THAT(result.stderr_text, Catch::Contains("is the token's store writable"));
 }
