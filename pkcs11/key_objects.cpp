@@ -63,6 +63,7 @@ KeyObject find_key(Session& session, const Pkcs11Uri& uri) {
     key.label = label ? to_string(*label) : "";
     key.id = session.attribute(key.private_key, CKA_ID).value_or(Bytes{});
     key.type = read_key_type(session, key.private_key);
+    key.pin_per_signature = session.flag(key.private_key, CKA_ALWAYS_AUTHENTICATE).value_or(false);
     return key;
 }
 
@@ -111,6 +112,7 @@ std::vector<std::pair<std::string, std::string>> describe_key(Session& session,
         {"never extractable", yes_no(custody.never_extractable)},
         {"generated on token", yes_no(custody.local)},
         {"may decrypt", yes_no(session.flag(key.private_key, CKA_DECRYPT))},
+        {"pin per signature", key.pin_per_signature ? "yes" : "no"},
         {"public key from", read_public_key(session, key).source},
         {"custody", problems.empty() ? "bound to the token" : "can leave the token: " + problems},
     };

@@ -17,6 +17,7 @@ struct KeyObject {
     std::string label;
     Bytes id;
     keystore::KeyType type{};
+    bool pin_per_signature = false;  ///< CKA_ALWAYS_AUTHENTICATE
 };
 
 /// Objects of class `object_class` (CKO_*) with the given label and/or id (either may be absent).

@@ -28,12 +28,6 @@ public:
                                            ") on token '" + token_label() +
                                            "' could leave the token: " + problems +
                                            " (accept with allow-extractable)");
-        // Such a key needs the PIN again before every signature (PKCS#11 2.40 §4.9): this
-        // client keeps no PIN in memory after login, so it cannot sign with it.
-        if (session_->flag(key.private_key, CKA_ALWAYS_AUTHENTICATE).value_or(false))
-            throw Error(Errc::Unsupported, "PKCS#11 key '" + key.label +
-                                               "' has CKA_ALWAYS_AUTHENTICATE (a PIN per "
-                                               "signature), which hwacme does not support");
         return make_key(p, std::move(key));
     }
 
@@ -109,7 +103,7 @@ private:
 
     std::unique_ptr<keystore::Key> make_key(const Pkcs11Uri& p, KeyObject key) {
         std::string uri = p.key_uri(token_label(), key.label, key.id);
-        return std::make_unique<TokenKey>(session_, std::move(key), std::move(uri));
+        return std::make_unique<TokenKey>(session_, std::move(key), std::move(uri), p);
     }
 
     keystore::KeyInfo info(const Pkcs11Uri& p, ObjectHandle h, std::string_view type) {

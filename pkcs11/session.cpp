@@ -194,11 +194,24 @@ std::pair<ObjectHandle, ObjectHandle> Session::generate_key_pair(unsigned long m
     return {pub_handle, priv_handle};
 }
 
-Bytes Session::sign(ObjectHandle key, unsigned long mechanism, ByteView data,
-                    std::size_t max_size) {
+Bytes Session::sign(ObjectHandle key, unsigned long mechanism, ByteView data, std::size_t max_size,
+                    const Pin* context_pin) {
     auto& f = functions(*module_);
     CK_MECHANISM m{mechanism, nullptr, 0};
     check_rv("C_SignInit", f.C_SignInit(handle_, &m, key));
+    if (context_pin) {
+        CK_RV rv = f.C_Login(
+            handle_, CKU_CONTEXT_SPECIFIC,
+            reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(context_pin->value().data())),
+            context_pin->value().size());
+        // A refused PIN ends the run (it is never tried again), so the signing operation left
+        // initialised on this session is never used.
+        if (rv != CKR_OK)
+            throw Error(
+                ckr_category(rv) == Errc::AuthFailed ? Errc::AuthFailed : Errc::DeviceFailure,
+                "PKCS#11 login for one signature on token '" + token_.label +
+                    "' failed: " + ckr_name(rv) + " (C_Login CKU_CONTEXT_SPECIFIC; not retried)");
+    }
     Bytes out(max_size);
     CK_ULONG len = out.size();
     // C_Sign ends the operation on success and on any error but CKR_BUFFER_TOO_SMALL, which a

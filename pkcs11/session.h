@@ -66,7 +66,11 @@ public:
                                                             const Template& public_template,
                                                             const Template& private_template);
     /// C_SignInit + C_Sign with a mechanism without parameters; `max_size` bounds the result.
-    Bytes sign(ObjectHandle key, unsigned long mechanism, ByteView data, std::size_t max_size);
+    /// With `context_pin`, a key that needs the PIN for each signature (CKA_ALWAYS_AUTHENTICATE)
+    /// is unlocked for this one operation by C_Login(CKU_CONTEXT_SPECIFIC) between the two:
+    /// once, never retried (Error{AuthFailed} on a refused PIN).
+    Bytes sign(ObjectHandle key, unsigned long mechanism, ByteView data, std::size_t max_size,
+               const Pin* context_pin = nullptr);
     ObjectHandle create(const Template& object);
     void destroy(ObjectHandle object);
 

@@ -19,8 +19,12 @@ const Bytes kSha384Prefix{0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 
 
 }  // namespace
 
-TokenKey::TokenKey(std::shared_ptr<Session> session, KeyObject key, std::string uri)
-    : session_(std::move(session)), key_(std::move(key)), uri_(std::move(uri)) {
+TokenKey::TokenKey(std::shared_ptr<Session> session, KeyObject key, std::string uri,
+                   Pkcs11Uri pin_source)
+    : session_(std::move(session)),
+      key_(std::move(key)),
+      uri_(std::move(uri)),
+      pin_source_(std::move(pin_source)) {
     public_key_ = read_public_key(*session_, key_).key;
     signature_size_ = keystore::is_ec(key_.type) ? 2 * keystore::ec_field_size(key_.type)
                                                  : keystore::rsa_bits(key_.type) / 8;
@@ -37,8 +41,17 @@ Bytes TokenKey::sign_digest(keystore::HashAlg hash, ByteView digest) const {
                     "a digest of " + std::to_string(digest.size()) + " bytes cannot be a " +
                         (hash == keystore::HashAlg::Sha384 ? "SHA-384" : "SHA-256") + " digest");
     try {
+        std::unique_ptr<Pin> pin;
+        if (key_.pin_per_signature) {
+            pin = read_pin(pin_source_);
+            if (!pin)
+                throw Error(Errc::InvalidArgument,
+                            "the key needs the PIN for each signature (CKA_ALWAYS_AUTHENTICATE): "
+                            "add pin-source=file:/path to its URI or set HWACME_PKCS11_PIN");
+        }
         if (keystore::is_ec(key_.type)) {
-            Bytes sig = session_->sign(key_.private_key, CKM_ECDSA, digest, signature_size_);
+            Bytes sig =
+                session_->sign(key_.private_key, CKM_ECDSA, digest, signature_size_, pin.get());
             if (sig.size() != signature_size_)
                 throw Error(Errc::DeviceFailure,
                             "C_Sign: CKM_ECDSA returned " + std::to_string(sig.size()) +
@@ -47,7 +60,7 @@ Bytes TokenKey::sign_digest(keystore::HashAlg hash, ByteView digest) const {
         }
         Bytes info = hash == keystore::HashAlg::Sha384 ? kSha384Prefix : kSha256Prefix;
         info.insert(info.end(), digest.begin(), digest.end());
-        return session_->sign(key_.private_key, CKM_RSA_PKCS, info, signature_size_);
+        return session_->sign(key_.private_key, CKM_RSA_PKCS, info, signature_size_, pin.get());
     } catch (const Error& e) {
         throw Error(e.code(), "signing with " + uri_ + ": " + e.what());
     }

@@ -123,3 +123,31 @@ TEST_CASE("a certificate beside a key that holds another key stops the key from 
                Catch::Contains("the public key object with its CKA_ID and the certificate "
                                "object with its CKA_ID hold different keys"));
 }
+
+TEST_CASE("keys that need the PIN for each signature sign with a context-specific login",
+          "[pebble][softhsm]") {
+    PebbleFixture pebble;
+    SoftHsmToken token("hwacme-piv");
+    TempDir tmp("hwacme-p11-always-auth");
+    {
+        RawToken raw(token.module_path(), token.token_label(), token.pin());
+        raw.generate_ec("piv-account", hwacme::Bytes{0x9a}, true);
+        raw.generate_ec("piv-web", hwacme::Bytes{0x9c}, true);
+    }
+    auto shown = run_hwacme({"key", "show", token.uri_for("piv-web")});
+    INFO(shown.stderr_text);
+    REQUIRE(shown.exit_code == 0);
+    CHECK(shown_line(shown, "pin per signature") == "yes");
+
+    // SoftHSM refuses C_Sign on such a key without the login that comes before it: every JWS
+    // of the account and the CSR pass only with one login per signature.
+    auto issued = run_hwacme(join(
+        join({"issue", "-d", "piv.example.com", "--key", token.uri_for("piv-web"), "--account-key",
+              token.uri_for("piv-account"), "--agree-tos", "--out", (tmp / "out").string()},
+             http01_options(pebble)),
+        ca_options(pebble, tmp)));
+    INFO(issued.stderr_text);
+    REQUIRE(issued.exit_code == 0);
+    CHECK(certificate_spki(slurp(tmp / "out" / "cert.pem")) ==
+          token_spki(token.uri_for("piv-web")));
+}

@@ -119,7 +119,8 @@ void RawToken::generate_extractable_ec(const std::string& label, const Bytes& id
                                    &priv_handle) == CKR_OK);
 }
 
-void RawToken::generate_ec(const std::string& label, const std::optional<Bytes>& id) {
+void RawToken::generate_ec(const std::string& label, const std::optional<Bytes>& id,
+                           bool pin_per_signature) {
     static const unsigned char p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
                                          0xce, 0x3d, 0x03, 0x01, 0x07};
     CK_BBOOL yes = CK_TRUE;
@@ -132,6 +133,7 @@ void RawToken::generate_ec(const std::string& label, const std::optional<Bytes>&
         {CKA_TOKEN, &yes, 1},     {CKA_PRIVATE, &yes, 1},
         {CKA_SENSITIVE, &yes, 1}, {CKA_EXTRACTABLE, &no, 1},
         {CKA_SIGN, &yes, 1},      {CKA_LABEL, const_cast<char*>(label.data()), label.size()}};
+    if (pin_per_signature) priv.push_back({CKA_ALWAYS_AUTHENTICATE, &yes, 1});
     if (id) {
         pub.push_back({CKA_ID, const_cast<std::uint8_t*>(id->data()), id->size()});
         priv.push_back({CKA_ID, const_cast<std::uint8_t*>(id->data()), id->size()});

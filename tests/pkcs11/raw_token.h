@@ -31,8 +31,10 @@ public:
     /// An EC P-256 pair with CKA_EXTRACTABLE TRUE, as a careless provisioning tool makes it.
     void generate_extractable_ec(const std::string& label, const Bytes& id);
     /// A non-extractable EC P-256 pair as other tools make them: both halves labelled `label`,
-    /// with CKA_ID `id`, or with no CKA_ID at all when nullopt.
-    void generate_ec(const std::string& label, const std::optional<Bytes>& id);
+    /// with CKA_ID `id`, or with no CKA_ID at all when nullopt; with CKA_ALWAYS_AUTHENTICATE
+    /// when `pin_per_signature`, as PIV cards make signing keys.
+    void generate_ec(const std::string& label, const std::optional<Bytes>& id,
+                     bool pin_per_signature = false);
     /// A certificate object holding `der` (whose subject is `subject`, DER), labelled `label`,
     /// with CKA_ID `id`.
     void create_certificate(const std::string& label, const Bytes& id, const Bytes& subject,
