@@ -72,7 +72,14 @@ std::optional<TimePoint> parse_rfc3339(std::string_view text) {
                         std::chrono::day(unsigned(*day))};
     // RFC 3339 §5.7 allows a leap second (:60); it is read as the next second.
     if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-    return sys_days(date) + hours(*hour) + minutes(*minute) + seconds(*second) - offset;
+    TimePoint time = sys_days(date) + hours(*hour) + minutes(*minute) + seconds(*second) - offset;
+    // An offset can move 0000-01-01 or 9999-12-31 into a year that four digits cannot write:
+    // format_rfc3339 could not give such a time back, and a state file that kept it could not
+    // be read again.
+    year_month_day utc{floor<days>(time)};
+    if (utc.year() < std::chrono::year(0) || utc.year() > std::chrono::year(9999))
+        return std::nullopt;
+    return time;
 }
 
 }  // namespace hwacme

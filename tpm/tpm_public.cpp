@@ -188,9 +188,10 @@ Bytes marshal_public(const TPM2B_PUBLIC& pub) {
 TPM2B_PUBLIC unmarshal_public(ByteView data, const std::string& what) {
     TPM2B_PUBLIC pub{};
     std::size_t offset = 0;
+    // An empty TPM2B (size 0) unmarshals without error into an all-zero area, which is no key.
     if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(data.data(), data.size(), &offset, &pub) !=
             TSS2_RC_SUCCESS ||
-        offset != data.size())
+        offset != data.size() || pub.size == 0)
         throw Error(Errc::InvalidArgument, what + " holds a malformed TPM2B_PUBLIC");
     return pub;
 }

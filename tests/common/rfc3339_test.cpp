@@ -26,3 +26,22 @@ TEST_CASE("text that is not an RFC 3339 time is refused", "[unit]") {
                          "2026-11-28T15:00:00+0200", "2026-11-28T15:00:00Z ", "Sat, 28 Nov 2026");
     CHECK_FALSE(parse_rfc3339(text).has_value());
 }
+
+// Inputs found by fuzz/rfc3339.cpp's round-trip property.
+TEST_CASE("RFC 3339 times that an offset or a leap second moves past 0000-9999 are refused",
+          "[unit]") {
+    auto text = GENERATE(as<std::string>{}, "0000-01-01T00:00:00+01:00",
+                         "9999-12-31T23:59:59-00:01", "9999-12-31T23:59:60Z");
+    CHECK_FALSE(parse_rfc3339(text).has_value());
+    CHECK(parse_rfc3339("0000-01-01T00:00:00-01:00").has_value());
+    CHECK(parse_rfc3339("9999-12-31T23:59:59+00:01").has_value());
+}
+
+TEST_CASE("every RFC 3339 time that is read is written back as text that reads the same",
+          "[unit]") {
+    auto text = GENERATE(as<std::string>{}, "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                         "2016-12-31 23:59:60-00:30", "1969-12-31T23:59:59.5+23:59");
+    auto time = parse_rfc3339(text);
+    REQUIRE(time.has_value());
+    CHECK(parse_rfc3339(format_rfc3339(*time)) == time);
+}
