@@ -4,6 +4,10 @@
 // certificate in the token and revoke with the certificate's own key.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
+#include "pkcs11/pkcs11_keystore.h"
+#include "tests/keystore/keystore_conformance.h"
 #include "tests/modules/module_token.h"
 #include "tests/pkcs11/pkcs11_cli_support.h"
 
@@ -23,6 +27,27 @@ std::string kind_name(ModuleToken::Kind kind) {
     }
     return "?";
 }
+
+/// The token's environment in this process too, for as long as it lives: the module is loaded
+/// in-process by the keystore, and reads its settings from the environment.
+class ScopedEnvironment {
+public:
+    explicit ScopedEnvironment(const std::vector<std::string>& entries) {
+        for (const auto& entry : entries) {
+            auto name = entry.substr(0, entry.find('='));
+            names_.push_back(name);
+            ::setenv(name.c_str(), entry.substr(name.size() + 1).c_str(), 1);
+        }
+    }
+    ~ScopedEnvironment() {
+        for (const auto& name : names_) ::unsetenv(name.c_str());
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    std::vector<std::string> names_;
+};
 
 CommandResult succeeded(const CommandResult& result) {
     INFO("stderr: " << result.stderr_text);
@@ -89,4 +114,19 @@ TEST_CASE("each module issues with both keys in its token and revokes with the c
                             env);
     check_one_line_failure(again);
     CHECK_THAT(again.stderr_text, Catch::Contains("already revoked"));
+}
+
+TEST_CASE("each module passes the keystore conformance check", "[softhsm][swtpm]") {
+    auto kind = GENERATE(ModuleToken::Kind::SoftHsm, ModuleToken::Kind::SoftHsmThroughProxy,
+                         ModuleToken::Kind::Tpm2Pkcs11);
+    INFO(kind_name(kind));
+    auto token = ModuleToken::make(kind);
+    ScopedEnvironment environment(token->env());
+    using hwacme::keystore::KeyType;
+    using hwacme::keystore::KeyUri;
+    auto store = hwacme::pkcs11::open_keystore(KeyUri::parse(token->token_uri()), {});
+    const std::array types{KeyType::EcP256, KeyType::EcP384, KeyType::Rsa2048};
+    hwacme::keystore::testing::check_keystore_conformance(
+        *store, [&](std::string_view name) { return KeyUri::parse(token->uri_for(name)); }, types,
+        KeyUri::parse(token->token_uri()));
 }
