@@ -28,7 +28,7 @@ const CK_FUNCTION_LIST& fl(const void* f) {
 }  // namespace
 
 BareCSign::BareCSign(const std::string& module_path, const std::string& token_label,
-                     const std::string& key_label, bool ec)
+                     const std::string& key_label, bool ec, const std::string& pin)
     : mechanism_(ec ? CKM_ECDSA : CKM_RSA_PKCS), out_(512) {
     library_ = dlopen(module_path.c_str(), RTLD_NOW | RTLD_LOCAL);
     require(library_, "dlopen " + module_path);
@@ -36,6 +36,10 @@ BareCSign::BareCSign(const std::string& module_path, const std::string& token_la
     CK_FUNCTION_LIST* list = nullptr;
     require(get_list && get_list(&list) == CKR_OK, "C_GetFunctionList");
     functions_ = list;
+    CK_RV initialised = list->C_Initialize(nullptr);
+    require(initialised == CKR_OK || initialised == CKR_CRYPTOKI_ALREADY_INITIALIZED,
+            "C_Initialize");
+    initialised_here_ = initialised == CKR_OK;
     CK_ULONG n = 0;
     require(list->C_GetSlotList(CK_TRUE, nullptr, &n) == CKR_OK, "C_GetSlotList");
     std::vector<CK_SLOT_ID> slots(n);
@@ -52,6 +56,12 @@ BareCSign::BareCSign(const std::string& module_path, const std::string& token_la
         session_ = session;
     }
     require(session_ != 0, "token " + token_label);
+    if (initialised_here_) {
+        CK_RV rv = list->C_Login(session_, CKU_USER,
+                                 reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pin.data())),
+                                 pin.size());
+        require(rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN, "C_Login");
+    }
     CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
     CK_ATTRIBUTE match[] = {{CKA_CLASS, &cls, sizeof cls},
                             {CKA_LABEL, const_cast<char*>(key_label.data()), key_label.size()}};
@@ -66,6 +76,7 @@ BareCSign::BareCSign(const std::string& module_path, const std::string& token_la
 
 BareCSign::~BareCSign() {
     fl(functions_).C_CloseSession(session_);
+    if (initialised_here_) fl(functions_).C_Finalize(nullptr);
     dlclose(library_);
 }
 

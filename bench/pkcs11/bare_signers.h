@@ -9,11 +9,12 @@ namespace hwacme::bench {
 
 /// C_SignInit + C_Sign on its own session, with nothing around it: the floor the keystore is
 /// measured against. Uses the login the keystore made (PKCS#11 login state is per process), so
-/// a keystore on the same token must be open for as long as this lives.
+/// a keystore on the same token must be open for as long as this lives. A proxy (p11-kit) may
+/// hand this loop an instance of its own: then it initialises it and logs in with `pin`.
 class BareCSign {
 public:
     BareCSign(const std::string& module_path, const std::string& token_label,
-              const std::string& key_label, bool ec);
+              const std::string& key_label, bool ec, const std::string& pin = {});
     ~BareCSign();
     BareCSign(const BareCSign&) = delete;
     BareCSign& operator=(const BareCSign&) = delete;
@@ -26,6 +27,7 @@ private:
     unsigned long session_ = 0;
     unsigned long key_ = 0;
     unsigned long mechanism_ = 0;
+    bool initialised_here_ = false;
     Bytes out_;
 };
 

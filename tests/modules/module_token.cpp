@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/atomic_file.h"
+#include "pkcs11/pkcs11_uri.h"
 #include "tests/pkcs11/softhsm_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -20,6 +21,11 @@ class SoftHsm final : public ModuleToken {
 public:
     explicit SoftHsm(bool through_proxy) : token_("hwacme-matrix"), proxy_(through_proxy) {}
     std::string name() const override { return proxy_ ? "SoftHSM2 through p11-kit" : "SoftHSM2"; }
+    std::string module_path() const override {
+        return proxy_ ? pkcs11::default_module_path() : SoftHsmToken::module_path();
+    }
+    std::string token_label() const override { return token_.token_label(); }
+    std::string pin() const override { return token_.pin(); }
     std::string uri_for(std::string_view object) const override {
         if (!proxy_) return token_.uri_for(object);
         return "pkcs11:token=" + token_.token_label() + ";object=" + std::string(object) +
@@ -56,6 +62,9 @@ public:
                   "--init-pin", "--pin", kUserPin});
     }
     std::string name() const override { return "tpm2-pkcs11"; }
+    std::string module_path() const override { return std::string(kTpm2Pkcs11Module); }
+    std::string token_label() const override { return "matrix"; }
+    std::string pin() const override { return kUserPin; }
     std::string uri_for(std::string_view object) const override {
         return "pkcs11:token=matrix;object=" + std::string(object) +
                "?module-path=" + std::string(kTpm2Pkcs11Module) +

@@ -21,6 +21,13 @@ public:
     virtual std::string name() const = 0;
     /// The key URI of `object` on the token, with its pin-source.
     virtual std::string uri_for(std::string_view object) const = 0;
+    /// The module file a bare PKCS#11 loop loads for this token (the p11-kit proxy for the
+    /// proxy kind).
+    virtual std::string module_path() const = 0;
+    /// The user PIN, for a bare loop that logs in on its own (never print it).
+    virtual std::string pin() const = 0;
+    /// The token's label.
+    virtual std::string token_label() const = 0;
     /// The token alone, for `key list`.
     virtual std::string token_uri() const = 0;
     /// What hwacme's environment needs to reach the token ("KEY=VALUE").
