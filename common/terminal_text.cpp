@@ -13,6 +13,12 @@ void escape_bytes(std::string_view bytes, std::string& out) {
     }
 }
 
+void escape_code_point(char32_t code_point, std::string& out) {
+    char escaped[7];
+    std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(code_point));
+    out += escaped;
+}
+
 /// The length of the UTF-8 sequence at the start of `text`, or 0 when it is not one (RFC 3629:
 /// no overlong forms, no surrogates, nothing past U+10FFFF).
 std::size_t utf8_length(std::string_view text, char32_t& code_point) {
@@ -41,7 +47,8 @@ bool is_control(char32_t code_point) {
 
 }  // namespace
 
-std::string terminal_safe(std::string_view text) {
+std::string terminal_safe(std::string_view text, EscapeStyle style) {
+    const bool json = style == EscapeStyle::Json;
     std::string out;
     out.reserve(text.size());
     while (!text.empty()) {
@@ -50,6 +57,8 @@ std::string terminal_safe(std::string_view text) {
         if (c < 0x80) {
             if ((c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t')
                 out += static_cast<char>(c);
+            else if (json)
+                escape_code_point(c, out);
             else
                 escape_bytes(text.substr(0, 1), out);
         } else {
@@ -57,9 +66,15 @@ std::string terminal_safe(std::string_view text) {
             length = utf8_length(text, code_point);
             if (length == 0) {
                 length = 1;
-                escape_bytes(text.substr(0, 1), out);
+                if (json)
+                    escape_code_point(0xfffd, out);
+                else
+                    escape_bytes(text.substr(0, 1), out);
             } else if (is_control(code_point)) {
-                escape_bytes(text.substr(0, length), out);
+                if (json)
+                    escape_code_point(code_point, out);
+                else
+                    escape_bytes(text.substr(0, length), out);
             } else {
                 out += text.substr(0, length);
             }
@@ -69,8 +84,8 @@ std::string terminal_safe(std::string_view text) {
     return out;
 }
 
-TerminalSafeOutput::TerminalSafeOutput(std::ostream& stream)
-    : stream_(stream), target_(stream.rdbuf(this)) {}
+TerminalSafeOutput::TerminalSafeOutput(std::ostream& stream, EscapeStyle style)
+    : stream_(stream), style_(style), target_(stream.rdbuf(this)) {}
 
 TerminalSafeOutput::~TerminalSafeOutput() {
     write_line();
@@ -92,7 +107,7 @@ int TerminalSafeOutput::sync() {
 
 void TerminalSafeOutput::write_line() {
     if (line_.empty()) return;
-    auto safe = terminal_safe(line_);
+    auto safe = terminal_safe(line_, style_);
     target_->sputn(safe.data(), static_cast<std::streamsize>(safe.size()));
     line_.clear();
 }

@@ -7,17 +7,23 @@
 
 namespace hwacme {
 
+/// How terminal_safe writes what it escapes.
+enum class EscapeStyle {
+    Text,  ///< \xNN per byte, for human output
+    Json,  ///< \uXXXX per character (\ufffd for a byte that is not UTF-8): stays valid JSON,
+           ///< since outside strings JSON text is plain ASCII
+};
+
 /// `text` made safe to show on a terminal: control characters (C0 but newline and tab, DEL, C1),
-/// bidirectional overrides and bytes that are not UTF-8 become \xNN escapes; printable UTF-8
-/// stays as it is. A CA's, token's or hook's words must not drive the operator's terminal.
-std::string terminal_safe(std::string_view text);
+/// bidirectional overrides and bytes that are not UTF-8 are escaped; printable UTF-8 stays as it
+/// is. A CA's, token's or hook's words must not drive the operator's terminal.
+std::string terminal_safe(std::string_view text, EscapeStyle style = EscapeStyle::Text);
 
 /// Escapes everything written to `stream` with terminal_safe for as long as it lives, so every
-/// human line a command prints is safe whatever it carries. JSON output passes unchanged: its
-/// serializer already escapes control characters. Not thread-safe.
+/// line a command prints is safe whatever it carries. Not thread-safe.
 class TerminalSafeOutput : private std::streambuf {
 public:
-    explicit TerminalSafeOutput(std::ostream& stream);
+    explicit TerminalSafeOutput(std::ostream& stream, EscapeStyle style = EscapeStyle::Text);
     ~TerminalSafeOutput() override;
     TerminalSafeOutput(const TerminalSafeOutput&) = delete;
     TerminalSafeOutput& operator=(const TerminalSafeOutput&) = delete;
@@ -28,6 +34,7 @@ private:
     void write_line();
 
     std::ostream& stream_;
+    EscapeStyle style_;
     std::streambuf* target_;
     std::string line_;
 };

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <string_view>
 
 #include "agent/cli/command.h"
 #include "common/core_dumps.h"
@@ -46,7 +47,12 @@ void add_global_options(CLI::App& app, hwacme::cli::GlobalOptions& global) {
 int main(int argc, char** argv) {
     // Before any PIN, auth value or EAB key is read.
     std::string core_dumps = hwacme::forbid_core_dumps();
-    hwacme::TerminalSafeOutput safe_stdout(std::cout);
+    // --json output is escaped the JSON way, so that it stays JSON.
+    bool json_output = false;
+    for (int i = 1; i < argc; ++i)
+        json_output = json_output || std::string_view(argv[i]) == "--json";
+    hwacme::TerminalSafeOutput safe_stdout(
+        std::cout, json_output ? hwacme::EscapeStyle::Json : hwacme::EscapeStyle::Text);
     hwacme::cli::GlobalOptions global;
     CLI::App app{
         "hwacme — an ACME client whose keys stay in PKCS#11 tokens, HSMs and TPMs.\n"

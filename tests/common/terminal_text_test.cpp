@@ -37,3 +37,16 @@ TEST_CASE("TerminalSafeOutput escapes a stream for as long as it lives", "[unit]
     out << "\x07 after";
     CHECK(out.str() == "status: \\x1b[31mvalid\\x1b[0m\nno newline at the end \\x07\x07 after");
 }
+
+TEST_CASE("terminal_safe's JSON style keeps JSON valid", "[unit]") {
+    using hwacme::EscapeStyle;
+    CHECK(terminal_safe(R"({"detail":"cafÃ©"})", EscapeStyle::Json) == R"({"detail":"cafÃ©"})");
+    CHECK(terminal_safe("\"\xc2\x9b"
+                        "2J\"",
+                        EscapeStyle::Json) == "\"\\u009b2J\"");
+    CHECK(terminal_safe("\"a\xe2\x80\xae"
+                        "b\"",
+                        EscapeStyle::Json) == "\"a\\u202eb\"");
+    CHECK(terminal_safe("\"\xff\"", EscapeStyle::Json) == "\"\\ufffd\"");
+    CHECK(terminal_safe("\"\x7f\"\n", EscapeStyle::Json) == "\"\\u007f\"\n");
+}
