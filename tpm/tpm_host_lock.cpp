@@ -1,8 +1,6 @@
 #include "tpm/tpm_host_lock.h"
 
-#include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,8 +9,8 @@
 #include <thread>
 #include <utility>
 
-#include "common/directories.h"
 #include "common/error.h"
+#include "common/lock_file.h"
 
 namespace hwacme::tpm {
 namespace {
@@ -25,15 +23,8 @@ constexpr auto kShareRetry = 50ms;
 
 }  // namespace
 
-TpmHostLock::TpmHostLock(const std::filesystem::path& file) : file_(file) {
-    // The state folder, as hwacme makes it everywhere: 0700 whatever the umask. Its parents
-    // (~/.local/state) may be missing on a user's first run.
-    create_directories_with_mode(file.parent_path(), 0700);
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd_ < 0)
-        throw Error(Errc::Io,
-                    "cannot open the TPM lock " + file.string() + ": " + std::strerror(errno));
-}
+TpmHostLock::TpmHostLock(const std::filesystem::path& file)
+    : file_(file), fd_(open_lock_file(file, "the TPM lock").release()) {}
 
 TpmHostLock::TpmHostLock(TpmHostLock&& other) noexcept
     : file_(std::move(other.file_)), fd_(std::exchange(other.fd_, -1)) {}

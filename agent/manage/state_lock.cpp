@@ -1,6 +1,5 @@
 #include "agent/manage/state_lock.h"
 
-#include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -8,25 +7,14 @@
 #include <cstring>
 #include <string>
 
-#include "common/directories.h"
 #include "common/error.h"
+#include "common/lock_file.h"
 
 namespace hwacme::manage {
 namespace {
 
 std::filesystem::path lock_path(const std::filesystem::path& state_dir) {
     return state_dir / "lock";
-}
-
-int open_lock_file(const std::filesystem::path& state_dir) {
-    create_directories_with_mode(state_dir, 0700);
-    auto path = lock_path(state_dir);
-    // O_NOFOLLOW: a symlink planted in the state folder must not make us truncate its target.
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        throw Error(Errc::Io,
-                    "cannot open the lock file " + path.string() + ": " + std::strerror(errno));
-    return fd;
 }
 
 // The pid the holder wrote, or "" while it has not written it yet (it truncates first).
@@ -49,7 +37,8 @@ void write_holder_pid(int fd, const std::filesystem::path& path) {
 
 }  // namespace
 
-StateLock::StateLock(const std::filesystem::path& state_dir) : fd_(open_lock_file(state_dir)) {
+StateLock::StateLock(const std::filesystem::path& state_dir)
+    : fd_(open_lock_file(lock_path(state_dir), "the lock file")) {
     if (::flock(fd_.get(), LOCK_EX | LOCK_NB) == 0) {
         write_holder_pid(fd_.get(), lock_path(state_dir));
         return;
