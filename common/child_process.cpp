@@ -1,7 +1,10 @@
 #include "common/child_process.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/fd.h"
 
 extern char** environ;
 
@@ -58,15 +62,39 @@ private:
     posix_spawn_file_actions_t actions_;
 };
 
+constexpr std::chrono::seconds kTermGrace{2};
+
+/// Waits until the child exits or `deadline` passes; false at the deadline. Through a pidfd, so
+/// no signal handler and no polling loop are needed.
+bool exited_by(pid_t pid, std::chrono::steady_clock::time_point deadline) {
+    // Through syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C".
+    Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (pidfd.get() < 0)
+        throw Error(Errc::Io, std::string("cannot watch a child process: ") + std::strerror(errno));
+    for (;;) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd exited{pidfd.get(), POLLIN, 0};
+        int ready = ::poll(&exited, 1, static_cast<int>(std::min<long>(left.count(), 60'000)));
+        if (ready > 0) return true;
+        if (ready < 0 && errno != EINTR)
+            throw Error(Errc::Io,
+                        std::string("cannot wait for a child process: ") + std::strerror(errno));
+    }
+}
+
 }  // namespace
 
 std::string ChildOutcome::describe() const {
     if (start_error != 0) return std::strerror(start_error);
+    if (timed_out) return "still running at its deadline (killed)";
     if (signal != 0) return "signal " + std::to_string(signal) + " (" + ::strsignal(signal) + ")";
     return "exit status " + std::to_string(exit_code);
 }
 
-ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironment& environment) {
+ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironment& environment,
+                       std::optional<std::chrono::steady_clock::time_point> deadline) {
     std::vector<std::string> args = argv;
     std::vector<std::string> env = child_environment(environment);
     auto c_args = c_strings(args);
@@ -84,10 +112,16 @@ ChildOutcome run_child(const std::vector<std::string>& argv, const ChildEnvironm
     outcome.start_error = ::posix_spawnp(&pid, args.at(0).c_str(), actions.get(), nullptr,
                                          c_args.data(), c_env.data());
     if (outcome.start_error != 0) return outcome;
+    if (deadline && !exited_by(pid, *deadline)) {
+        outcome.timed_out = true;
+        ::kill(pid, SIGTERM);
+        if (!exited_by(pid, std::chrono::steady_clock::now() + kTermGrace)) ::kill(pid, SIGKILL);
+    }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             throw Error(Errc::Io, "cannot wait for " + args[0] + ": " + std::strerror(errno));
+    if (outcome.timed_out) return outcome;
     if (WIFSIGNALED(status))
         outcome.signal = WTERMSIG(status);
     else

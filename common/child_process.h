@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,12 +9,16 @@ namespace hwacme {
 
 /// How a child program ended.
 struct ChildOutcome {
-    int start_error = 0;  ///< errno when it could not be started (then nothing else is set)
-    int exit_code = 0;    ///< when it exited
-    int signal = 0;       ///< when a signal killed it
+    int start_error = 0;     ///< errno when it could not be started (then nothing else is set)
+    int exit_code = 0;       ///< when it exited
+    int signal = 0;          ///< when a signal killed it
+    bool timed_out = false;  ///< it ran past its deadline and was killed
 
-    bool succeeded() const { return start_error == 0 && signal == 0 && exit_code == 0; }
-    /// "exit status 3", "signal 9 (Killed)", "No such file or directory".
+    bool succeeded() const {
+        return start_error == 0 && signal == 0 && exit_code == 0 && !timed_out;
+    }
+    /// "exit status 3", "signal 9 (Killed)", "No such file or directory", "still running at its
+    /// deadline (killed)".
     std::string describe() const;
 };
 
@@ -26,8 +32,10 @@ struct ChildEnvironment {
 
 /// Runs argv[0] (looked up in PATH when it has no '/') with argv, without a shell, stdin from
 /// /dev/null and stdout sent to our stderr (our stdout may be machine-read JSON), and waits for
-/// it. Error{Io} only when waiting fails. DNS hooks and deploy hooks run through it.
+/// it. A child still running at `deadline` gets SIGTERM, then SIGKILL two seconds later, and is
+/// reaped. Error{Io} only when waiting fails. DNS hooks and deploy hooks run through it.
 ChildOutcome run_child(const std::vector<std::string>& argv,
-                       const ChildEnvironment& environment = {});
+                       const ChildEnvironment& environment = {},
+                       std::optional<std::chrono::steady_clock::time_point> deadline = {});
 
 }  // namespace hwacme

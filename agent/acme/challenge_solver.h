@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,12 @@ public:
 
     /// Waits until everything presented is visible to the CA (DNS propagation).
     virtual void ready() {}
+
+    /// The time by which present() and ready() must be done: the issuance's own deadline.
+    void set_deadline(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
+
+protected:
+    std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
 }  // namespace hwacme::acme

@@ -24,12 +24,17 @@ std::string dns01_record_name(const Identifier& identifier) {
 
 namespace {
 
+// Removing a record must not hang a run either, and may happen after the issuance's deadline
+// has passed (that is often why it is being removed).
+constexpr std::chrono::seconds kCleanupTime{60};
+
 // The hook's outcome when it ran; Error{NotFound} when it could not be started. Like a deploy
 // hook, it has no use for the token PIN.
-ChildOutcome run_dns_hook(const std::string& hook, const std::vector<std::string>& args) {
+ChildOutcome run_dns_hook(const std::string& hook, const std::vector<std::string>& args,
+                          std::optional<std::chrono::steady_clock::time_point> deadline) {
     std::vector<std::string> argv{hook};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto outcome = run_child(argv, {.set = {}, .remove = {"HWACME_PKCS11_PIN"}});
+    auto outcome = run_child(argv, {.set = {}, .remove = {"HWACME_PKCS11_PIN"}}, deadline);
     if (outcome.start_error != 0)
         throw Error(Errc::NotFound, "cannot run the DNS hook " + hook + ": " + outcome.describe());
     return outcome;
@@ -40,7 +45,8 @@ ChildOutcome run_dns_hook(const std::string& hook, const std::vector<std::string
 void Dns01HookSolver::present(const Identifier& identifier, const std::string&,
                               const std::string& key_authorization) {
     auto record = dns01_record_name(identifier);
-    auto outcome = run_dns_hook(hook_, {"add", record, dns01_txt_value(key_authorization)});
+    auto outcome =
+        run_dns_hook(hook_, {"add", record, dns01_txt_value(key_authorization)}, deadline_);
     if (!outcome.succeeded())
         throw Error(Errc::InvalidArgument, "the DNS hook " + hook_ + " failed to add " + record +
                                                " (" + outcome.describe() + ")");
@@ -51,7 +57,8 @@ void Dns01HookSolver::cleanup(const Identifier& identifier, const std::string&,
                               const std::string& key_authorization) noexcept {
     try {
         auto record = dns01_record_name(identifier);
-        auto outcome = run_dns_hook(hook_, {"remove", record, dns01_txt_value(key_authorization)});
+        auto outcome = run_dns_hook(hook_, {"remove", record, dns01_txt_value(key_authorization)},
+                                    std::chrono::steady_clock::now() + kCleanupTime);
         if (!outcome.succeeded())
             log::warning("the DNS hook " + hook_ + " failed to remove " + record + " (" +
                          outcome.describe() + ")");
@@ -62,6 +69,10 @@ void Dns01HookSolver::cleanup(const Identifier& identifier, const std::string&,
 
 void Dns01HookSolver::ready() {
     if (propagation_wait_.count() <= 0) return;
+    if (deadline_ && std::chrono::steady_clock::now() + propagation_wait_ > *deadline_)
+        throw Error(Errc::InvalidArgument, "the DNS propagation wait of " +
+                                               std::to_string(propagation_wait_.count()) +
+                                               " s would run past the time allowed for this run");
     log::info("waiting " + std::to_string(propagation_wait_.count()) + " s for DNS propagation");
     std::this_thread::sleep_for(propagation_wait_);
 }

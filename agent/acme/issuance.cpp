@@ -258,6 +258,7 @@ IssuedCertificate issue_certificate(AccountSession& session, const IssuanceReque
                                      std::chrono::steady_clock::now() + request.timeout);
     const Deadline deadline = *session.acme().http().deadline();
     auto identifiers = requested_identifiers(request);
+    request.solver->set_deadline(deadline);
     require_offered_profile(session, request.order_options.profile);
     std::optional<Order> resumed;
     if (request.resume_order_url)

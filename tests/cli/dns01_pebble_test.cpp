@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -95,5 +97,26 @@ TEST_CASE("the dns-01 hook removes its record even when validation fails", "[peb
     CHECK(result.exit_code == 1);
     CHECK(result.stderr_text.find("wrong.example.com") != std::string::npos);
     CHECK(slurp(log).find("remove _acme-challenge.wrong.example.com") != std::string::npos);
+    CHECK_FALSE(fs::exists(tmp / "out"));
+}
+
+TEST_CASE("a DNS hook that never returns is stopped at the issuance's --timeout", "[pebble]") {
+    PebbleFixture pebble;
+    TempDir tmp("hwacme-dns01-hang");
+    const auto hook = tmp / "hanging-hook";
+    std::ofstream(hook) << "#!/bin/sh\n[ \"$1\" = add ] && exec sleep 3600\nexit 0\n";
+    fs::permissions(hook, fs::perms::owner_all);
+    auto args = dns01_issue(pebble, tmp, {"hang.example.com"});
+    std::replace(args.begin(), args.end(), kHook, hook.string());
+    args.insert(args.end(), {"--timeout", "3"});
+    auto started = std::chrono::steady_clock::now();
+    auto result = run_hwacme(args);
+    auto took = std::chrono::steady_clock::now() - started;
+    INFO(result.stderr_text);
+    CHECK(result.exit_code == 1);
+    CHECK(result.stderr_text.find("failed to add _acme-challenge.hang.example.com (still running "
+                                  "at its deadline (killed))") != std::string::npos);
+    // 3 s, two of grace for SIGTERM, and start-up; without the deadline it waits an hour.
+    CHECK(took < std::chrono::seconds(20));
     CHECK_FALSE(fs::exists(tmp / "out"));
 }
