@@ -47,8 +47,10 @@ PausedHwacme::PausedHwacme(const std::vector<std::string>& prefix, const std::st
                            const std::filesystem::path& log_dir)
     : stdout_path_(log_dir / "hwacme.stdout"),
       stderr_path_(log_dir / "hwacme.stderr"),
-      process_(command_line(prefix, stop_after, args),
-               {.stdout_path = stdout_path_, .stderr_path = stderr_path_, .new_session = true}) {}
+      process_(command_line(prefix, stop_after, args), {.env = {},
+                                                        .stdout_path = stdout_path_,
+                                                        .stderr_path = stderr_path_,
+                                                        .new_session = true}) {}
 
 void PausedHwacme::wait_until_stopped(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -43,7 +43,8 @@ TabrmdFixture::TabrmdFixture()
     bus_.emplace(
         std::vector<std::string>{"dbus-daemon", "--config-file=" + (dir_ / "bus.conf").string(),
                                  "--nofork", "--nopidfile"},
-        ProcessOptions{.stdout_path = dir_ / "bus.log", .stderr_path = dir_ / "bus.log"});
+        ProcessOptions{
+            .env = {}, .stdout_path = dir_ / "bus.log", .stderr_path = dir_ / "bus.log"});
     ProcessOptions abrmd_options{
         .env = env(), .stdout_path = dir_ / "abrmd.log", .stderr_path = dir_ / "abrmd.log"};
     std::vector<std::string> abrmd{"tpm2-abrmd", "--session", "--dbus-name=" + bus_name_,
