@@ -86,7 +86,10 @@ Module::Module(std::string path) : path_(std::move(path)), impl_(std::make_uniqu
     // dlopen of the path libp11 loaded returns the same library, so C_GetFunctionList returns
     // the module's function list. A proxy (p11-kit) may hand out a fresh instance per call:
     // then C_Initialize succeeds and that instance is ours to finalise.
-    impl_->library.reset(dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL));
+    // RTLD_NODELETE keeps the module mapped until the process exits: a module may leave a
+    // thread or an atexit handler behind (tpm2-pkcs11 leaves allocations its own frames must
+    // explain to a leak checker), and unmapping code still referenced crashes at exit.
+    impl_->library.reset(dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
     if (!impl_->library)
         throw Error(Errc::DeviceFailure,
                     "cannot load PKCS#11 module '" + path_ + "': " + dlerror());
