@@ -10,10 +10,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::span<const unsigned char> bytes(data, size);
     auto found = hwacme::http::find_alpn_protocol(bytes, hwacme::http::kAcmeTls1);
-    if (!found.empty() && (found.data() < bytes.data() ||
-                           found.data() + found.size() > bytes.data() + bytes.size() ||
-                           std::string_view(reinterpret_cast<const char*>(found.data()),
-                                            found.size()) != hwacme::http::kAcmeTls1))
+    if (!found.empty() &&
+        (found.data() < bytes.data() || found.data() + found.size() > bytes.data() + bytes.size() ||
+         std::string_view(reinterpret_cast<const char*>(found.data()), found.size()) !=
+             hwacme::http::kAcmeTls1))
         __builtin_trap();
     std::string_view text(reinterpret_cast<const char*>(data), size);
     hwacme::http::alpn_extension_offers(text, hwacme::http::kAcmeTls1);
