@@ -17,7 +17,6 @@ namespace {
 using ParamBldPtr = CHandle<OSSL_PARAM_BLD, &OSSL_PARAM_BLD_free>;
 using ParamPtr = CHandle<OSSL_PARAM, &OSSL_PARAM_free>;
 using OctetStringPtr = CHandle<ASN1_OCTET_STRING, &ASN1_OCTET_STRING_free>;
-using X509Handle = CHandle<X509, &X509_free>;
 
 std::string key_name(const std::string& token, const KeyObject& key) {
     return "key '" + key.label + "' (id " + hex(key.id) + ") on token '" + token + "'";
@@ -92,7 +91,7 @@ EvpPkeyPtr from_certificate(Session& session, ObjectHandle certificate) {
     auto der = session.attribute(certificate, CKA_VALUE);
     if (!der) return nullptr;
     const unsigned char* p = der->data();
-    X509Handle x509(d2i_X509(nullptr, &p, static_cast<long>(der->size())));
+    X509Ptr x509(d2i_X509(nullptr, &p, static_cast<long>(der->size())));
     if (!x509) return nullptr;
     EVP_PKEY* pkey = X509_get0_pubkey(x509.get());
     if (!pkey || EVP_PKEY_up_ref(pkey) != 1) return nullptr;
