@@ -190,9 +190,19 @@ void print_nginx(std::ostream& out, const ServedCertificate& served) {
                "#   Environment=TPM2OPENSSL_TCTI="
             << served.tcti << "\n";
         print_openssl_tpm2_config(out);
-        out << "# Tested on Debian 12 (nginx 1.22, tpm2-openssl 1.1.1, swtpm, master and two "
-               "workers):\n# TLS 1.3 handshakes succeed; TLS 1.2 ones fail with \"no shared "
-               "cipher\" for EC keys,\n# hence ssl_protocols above.\n";
+        out << "# and in nginx.conf's main context:\n"
+               "#   worker_processes 1;\n"
+               "#   env OPENSSL_CONF;\n"
+               "#   env TPM2OPENSSL_TCTI;\n"
+               "# The provider has one TPM connection per process, shared by every worker "
+               "forked from the\n# master: two workers on it break each other's handshakes. "
+               "Reload onto a new key with\n# nginx's in-place upgrade (USR2; the nginx-reload "
+               "hook does it, as does\n# /etc/init.d/nginx upgrade), not HUP, so old and new "
+               "workers never share a connection;\n# the env lines hand the settings to the new "
+               "master. Use a resource manager:\n# device:/dev/tpmrm0, or tabrmd:.\n"
+               "# Tested on Debian 12 (nginx 1.22, tpm2-openssl 1.1.1, tpm2-abrmd, swtpm): no "
+               "handshake\n# failed across the upgrade onto a rotated key. TLS 1.2 handshakes "
+               "fail with \"no shared\n# cipher\" for EC keys, hence ssl_protocols above.\n";
     }
 }
 
@@ -225,18 +235,25 @@ void print_apache(std::ostream& out, const ServedCertificate& served) {
                "#   export TPM2OPENSSL_TCTI="
             << served.tcti << "\n";
         print_openssl_tpm2_config(out);
-        out << "# Untested with Apache here; with nginx, handshakes failed (see deployment.md). "
-               "Check a TLS\n# handshake.\n";
+        out << "# Untested with Apache here. The provider has one TPM connection per process, "
+               "shared by\n# every child forked after the key was loaded; with nginx, two "
+               "workers on one connection\n# broke each other's handshakes (see deployment.md). "
+               "Check parallel handshakes.\n";
     }
 }
 
 void print_haproxy(std::ostream& out, const ServedCertificate& served) {
     const auto kind = kind_of(served.key);
-    if (kind != KeyKind::File)
+    if (kind == KeyKind::Pkcs11)
         throw Error(Errc::Unsupported,
-                    "HAProxy cannot serve the hardware key " + served.key.original() +
+                    "HAProxy cannot serve the PKCS#11 key " + served.key.original() +
                         ": HAProxy 2.6 reads private keys only from PEM files (no engine or "
-                        "provider key URIs); terminate TLS in nginx or Apache for it");
+                        "key URIs); terminate TLS in nginx or Apache for it");
+    if (kind == KeyKind::TpmHandle)
+        throw Error(Errc::Unsupported, "HAProxy cannot load a TPM persistent handle (" +
+                                           served.key.original() +
+                                           "): it reads keys from files only; use a "
+                                           "tpm2:path= key");
     const std::string dir = "/etc/haproxy/hwacme/";
     out << "# HAProxy, in the frontend. The haproxy-reload hook keeps these links in " << dir
         << "\n# at every renewal; HAProxy loads every certificate of the folder:\n"
@@ -245,6 +262,22 @@ void print_haproxy(std::ostream& out, const ServedCertificate& served) {
         << config_safe("fullchain path", served.fullchain) << "\n"
         << "#   " << dir << served.name << ".pem.key -> "
         << config_safe("key path", served.key_file) << "\n";
+    if (kind != KeyKind::TpmFile) return;
+    out << "#\n# Server-wide, once: HAProxy reads the TSS2 key file through the tpm2-openssl "
+           "provider\n# (Debian package tpm2-openssl); in haproxy.cfg's global section:\n"
+           "#   nbthread 1\n"
+           "#   ssl-provider tpm2\n"
+           "#   ssl-provider default\n"
+           "#   ssl-propquery ?provider=tpm2,tpm2.digest!=yes,tpm2.cipher!=yes\n"
+           "# and in its environment (systemctl edit haproxy):\n#   [Service]\n"
+           "#   Environment=TPM2OPENSSL_TCTI="
+        << served.tcti
+        << "\n# The provider has one TPM connection per process: threads sharing it break each "
+           "other's\n# handshakes, hence one thread. A reload (USR2 to the master) runs HAProxy "
+           "anew, with\n# a connection of its own. Use a resource manager: device:/dev/tpmrm0, "
+           "or tabrmd:.\n# Tested on Debian 12 (HAProxy 2.6, tpm2-openssl 1.1.1, tpm2-abrmd, "
+           "swtpm): no handshake\n# failed across a reload onto a rotated key; TLS 1.2 "
+           "handshakes fail for EC keys.\n";
 }
 
 /// The file a file: or tpm2:path= URI names; empty for keys that are not files.

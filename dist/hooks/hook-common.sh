@@ -193,8 +193,12 @@ test_then_reload() {
         restore_previous
         die "$server rejects the configuration with the new files (${replaced_files[*]}); the previous ones are back, $server was not reloaded"
     fi
+    if ! "${reload_command[@]}"; then
+        # The server still runs what it loaded before; the files on disk should say the same.
+        restore_previous
+        die "'$3' failed; the previous files (${replaced_files[*]}) are back"
+    fi
     forget_previous
-    "${reload_command[@]}" || die "'$3' failed"
     [[ -z ${VERIFY_CONNECT:-} ]] || verify_served_serial "$server"
 }
 

@@ -133,13 +133,27 @@ TEST_CASE("haproxy-reload links the chain and the software key into its certific
     CHECK(bench.calls() == "test\nreload\n");
 }
 
-TEST_CASE("haproxy-reload says it cannot serve hardware keys and reloads nothing", "[unit]") {
-    for (const std::string& uri : {kTokenKey, std::string("tpm2:path=/k/web.tss2.pem")}) {
+TEST_CASE("haproxy-reload links a TPM key file, which HAProxy reads through tpm2-openssl",
+          "[unit]") {
+    HookBench bench("haproxy");
+    auto result =
+        bench.run("haproxy-reload", "HAPROXY",
+                  hwacme_env("tpm2:path=/k/web.tss2.pem", "/srv/live/web/current/key.pem"));
+    INFO(result.stderr_text);
+    REQUIRE(result.exit_code == 0);
+    CHECK(fs::read_symlink(bench.server_dir() / "web.pem.key") == "/srv/live/web/current/key.pem");
+    CHECK(bench.calls() == "test\nreload\n");
+}
+
+TEST_CASE("haproxy-reload refuses token keys and TPM handles and reloads nothing", "[unit]") {
+    const std::vector<std::pair<std::string, std::string>> refused{
+        {kTokenKey, "nginx or Apache"}, {"tpm2:handle=0x81000002", "use a tpm2:path= key"}};
+    for (const auto& [uri, advice] : refused) {
         HookBench bench("haproxy");
         auto result = bench.run("haproxy-reload", "HAPROXY", hwacme_env(uri));
         INFO(uri);
         CHECK(result.exit_code == 1);
-        CHECK(result.stderr_text.find("nginx or Apache") != std::string::npos);
+        CHECK(result.stderr_text.find(advice) != std::string::npos);
         CHECK(bench.server_dir_names().empty());
         CHECK(bench.calls().empty());
     }
