@@ -4,7 +4,6 @@
 
 #include "agent/jose/eab.h"
 #include "agent/jose/jwk.h"
-#include "agent/jose/jws.h"
 #include "common/error.h"
 
 namespace hwacme::acme {
@@ -43,7 +42,7 @@ boost::json::array mailto_contacts(const std::vector<std::string>& emails) {
 
 }  // namespace
 
-Account register_account(Client& acme, const keystore::Key& key,
+Account register_account(Client& acme, const signing::RequestSigner& key,
                          const std::vector<std::string>& emails, bool agree_tos,
                          const std::optional<ExternalAccountBinding>& eab) {
     boost::json::object payload;
@@ -59,7 +58,7 @@ Account register_account(Client& acme, const keystore::Key& key,
     return account_from(response, json_body(response, "account registration (newAccount)"));
 }
 
-std::optional<Account> find_account(Client& acme, const keystore::Key& key) {
+std::optional<Account> find_account(Client& acme, const signing::RequestSigner& key) {
     auto response = acme.post(acme.directory().new_account, R"({"onlyReturnExisting":true})", key,
                               std::nullopt);
     if (auto problem = problem_of(response); problem && problem->is("accountDoesNotExist"))
@@ -87,16 +86,16 @@ Account deactivate_account(AccountSession& session) {
     return account_from(session.account_url(), json_body(response, "account deactivation"));
 }
 
-void change_account_key(AccountSession& session, const keystore::Key& new_key) {
+void change_account_key(AccountSession& session, const signing::RequestSigner& new_key) {
     const std::string& url = session.acme().directory().key_change;
     if (url.empty()) throw Error(Errc::Unsupported, "the CA's directory offers no keyChange");
     auto old_key = session.key().public_key();
     boost::json::object inner_payload{
         {"account", session.account_url()},
         {"oldKey", boost::json::parse(jose::jwk_json(old_key.get()))}};
-    std::string inner = jose::sign_flattened(
-        new_key, jose::acme_protected_header(new_key, url, std::nullopt, std::nullopt),
-        boost::json::serialize(inner_payload));
+    // The inner JWS of RFC 8555 §7.3.5: the new key's jwk, the keyChange URL, no nonce.
+    std::string inner = new_key.sign_request(boost::json::serialize(inner_payload), url,
+                                             std::nullopt, std::nullopt);
     require_success(session.post(url, inner), "account key change (keyChange)");
 }
 

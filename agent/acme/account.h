@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "agent/acme/client.h"
-#include "keystore/key.h"
+#include "agent/signing/request_signer.h"
+#include "common/bytes.h"
 
 namespace hwacme::acme {
 
@@ -27,13 +28,13 @@ struct ExternalAccountBinding {
 /// Creates the account for `key`, or finds the existing one (the CA answers 200 for a key it
 /// knows). `emails` become mailto: contacts. `agree_tos` sends termsOfServiceAgreed; without it
 /// a CA with terms answers userActionRequired or malformed, reported as it says.
-Account register_account(Client& acme, const keystore::Key& key,
+Account register_account(Client& acme, const signing::RequestSigner& key,
                          const std::vector<std::string>& emails, bool agree_tos,
                          const std::optional<ExternalAccountBinding>& eab = std::nullopt);
 
 /// Looks the account up from the key alone (onlyReturnExisting, RFC 8555 §7.3.1); nullopt when
 /// the CA answers accountDoesNotExist.
-std::optional<Account> find_account(Client& acme, const keystore::Key& key);
+std::optional<Account> find_account(Client& acme, const signing::RequestSigner& key);
 
 class AccountSession;
 
@@ -49,12 +50,12 @@ Account deactivate_account(AccountSession& session);
 /// Rolls the account over to `new_key` (RFC 8555 §7.3.5): the inner JWS, signed by the new key,
 /// names the account and the old key; the outer one is signed by the old key. Only when the CA
 /// accepted does the account answer to the new key; the old key is not touched.
-void change_account_key(AccountSession& session, const keystore::Key& new_key);
+void change_account_key(AccountSession& session, const signing::RequestSigner& new_key);
 
 /// A signed-in account: every request is signed by the account key with the `kid` header.
 class AccountSession {
 public:
-    AccountSession(Client& acme, const keystore::Key& key, std::string account_url)
+    AccountSession(Client& acme, const signing::RequestSigner& key, std::string account_url)
         : acme_(acme), key_(key), account_url_(std::move(account_url)) {}
 
     http::Response post(const std::string& url, std::string_view payload) {
@@ -63,12 +64,12 @@ public:
     http::Response post_as_get(const std::string& url) { return post(url, ""); }
 
     Client& acme() { return acme_; }
-    const keystore::Key& key() const { return key_; }
+    const signing::RequestSigner& key() const { return key_; }
     const std::string& account_url() const { return account_url_; }
 
 private:
     Client& acme_;
-    const keystore::Key& key_;
+    const signing::RequestSigner& key_;
     std::string account_url_;
 };
 

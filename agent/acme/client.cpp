@@ -115,12 +115,13 @@ void Client::remember_nonce(const http::Response& response) {
 }
 
 http::Response Client::post(const std::string& url, std::string_view payload,
-                            const keystore::Key& key, const std::optional<std::string>& kid) {
+                            const signing::RequestSigner& signer,
+                            const std::optional<std::string>& kid) {
     http::require_followable(url, directory_url_, "a");
     int bad_nonces = 0;
     std::chrono::seconds waited{0};
     for (;;) {
-        std::string body = jose::sign_acme_request(key, payload, url, take_nonce(), kid);
+        std::string body = signer.sign_request(payload, url, take_nonce(), kid);
         auto response = http_.post(url, body, "application/jose+json");
         remember_nonce(response);
         if (response.status < 400) return response;

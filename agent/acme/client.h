@@ -9,12 +9,12 @@
 #include "agent/acme/directory.h"
 #include "agent/acme/problem.h"
 #include "agent/http/http_client.h"
-#include "keystore/key.h"
+#include "agent/signing/request_signer.h"
 
 namespace hwacme::acme {
 
 /// The ACME transport (RFC 8555 §6): directory, anti-replay nonces, JWS-signed POSTs, problem
-/// documents. It never holds key material: each request is signed through the Key it is given.
+/// documents. It never holds key material: each request is signed by the signer it is given.
 /// A CA that answers 503 or rateLimited with a Retry-After is waited out and asked again while
 /// the waits of one request stay within `max_wait`; a longer wait is an Error{Protocol} naming
 /// the cause and "retry after <RFC 3339 UTC time> (<N> s)". Not thread-safe.
@@ -35,7 +35,8 @@ public:
     /// fresh nonce it carries, a bounded number of times (§6.5); 503 and rateLimited answers are
     /// waited out as the class comment says. Other answers are returned as they are; check them
     /// with require_success().
-    http::Response post(const std::string& url, std::string_view payload, const keystore::Key& key,
+    http::Response post(const std::string& url, std::string_view payload,
+                        const signing::RequestSigner& signer,
                         const std::optional<std::string>& kid);
 
     http::Client& http() { return http_; }

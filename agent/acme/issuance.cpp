@@ -8,7 +8,6 @@
 #include "agent/acme/challenge_solver.h"
 #include "agent/acme/order.h"
 #include "agent/acme/poll_backoff.h"
-#include "agent/jose/csr.h"
 #include "agent/jose/jwk.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -271,7 +270,7 @@ IssuedCertificate issue_certificate(AccountSession& session, const IssuanceReque
     if (order.status == "pending")
         order = authorize(session, std::move(order), *request.solver, deadline);
     if (order.status == "ready") {
-        Bytes csr = jose::build_csr(*request.certificate_key, request.names);
+        Bytes csr = request.certificate_key->certificate_request(request.names);
         order = finalize_when_ready(session, order, csr, deadline);
     }
     order = wait_for_order(session, std::move(order), "valid", deadline);

@@ -9,13 +9,13 @@
 #include "agent/acme/account.h"
 #include "agent/acme/challenge_solver.h"
 #include "agent/acme/order.h"
-#include "keystore/key.h"
+#include "agent/signing/csr_signer.h"
 
 namespace hwacme::acme {
 
 struct IssuanceRequest {
     std::vector<std::string> names;  ///< DNS names or IP literals; the first is the subject CN
-    const keystore::Key* certificate_key = nullptr;
+    const signing::CsrSigner* certificate_key = nullptr;
     ChallengeSolver* solver = nullptr;  ///< answers the challenges of its type
     std::chrono::milliseconds timeout{std::chrono::minutes(5)};
     /// ARI `replaces` and the profile, sent with newOrder. A profile the directory does not

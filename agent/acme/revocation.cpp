@@ -41,7 +41,7 @@ int parse_revocation_reason(std::string_view text) {
 }
 
 void revoke_certificate(Client& acme, ByteView certificate_der, std::optional<int> reason,
-                        const keystore::Key& signing_key,
+                        const signing::RequestSigner& signing_key,
                         const std::optional<std::string>& account_url) {
     boost::json::object payload{{"certificate", base64url_encode(certificate_der)}};
     if (reason) payload["reason"] = *reason;

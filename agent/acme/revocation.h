@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "agent/acme/client.h"
+#include "agent/signing/request_signer.h"
 #include "common/bytes.h"
-#include "keystore/key.h"
 
 namespace hwacme::acme {
 
@@ -18,7 +18,7 @@ int parse_revocation_reason(std::string_view text);
 /// account key (`kid`); without, by the certificate's own key (`jwk`), which must then match the
 /// certificate. Error{Protocol} naming the problem otherwise — alreadyRevoked included.
 void revoke_certificate(Client& acme, ByteView certificate_der, std::optional<int> reason,
-                        const keystore::Key& signing_key,
+                        const signing::RequestSigner& signing_key,
                         const std::optional<std::string>& account_url);
 
 }  // namespace hwacme::acme

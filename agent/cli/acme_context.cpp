@@ -1,4 +1,5 @@
 #include "agent/cli/acme_context.h"
+#include "agent/signing/key_signer.h"
 
 #include "common/error.h"
 #include "common/log.h"
@@ -35,13 +36,14 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     if (key.generated)
         log::info("generated account key " + key->uri() + " (" +
                   std::string(keystore::to_string(key->type())) + ")");
-    if (!must_register) return {std::move(key), *saved};
+    auto signer = std::make_unique<signing::KeySigner>(*key);
+    if (!must_register) return {std::move(key), *saved, std::move(signer)};
 
     acme::Account account;
     if (request.agree_tos || !request.emails.empty() || request.register_always) {
-        account = acme::register_account(context.acme, *key, request.emails, request.agree_tos,
+        account = acme::register_account(context.acme, *signer, request.emails, request.agree_tos,
                                          request.eab);
-    } else if (auto found = acme::find_account(context.acme, *key)) {
+    } else if (auto found = acme::find_account(context.acme, *signer)) {
         account = *found;
     } else {
         throw Error(Errc::NotFound, "the CA at " + global.server + " has no account for key " +
@@ -51,7 +53,7 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     save_account_state(state_dir, state);
     log::info("account " + account.url + " (" + account.status + ") saved in " +
               account_state_path(state_dir, global.server).string());
-    return {std::move(key), std::move(state)};
+    return {std::move(key), std::move(state), std::move(signer)};
 }
 
 }  // namespace hwacme::cli

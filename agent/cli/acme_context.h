@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "agent/cli/account_state.h"
 #include "agent/cli/global_options.h"
 #include "agent/http/http_client.h"
+#include "agent/signing/request_signer.h"
 #include "keystore/registry.h"
 
 namespace hwacme::cli {
@@ -35,10 +37,12 @@ struct AccountRequest {
     std::optional<acme::ExternalAccountBinding> eab;
 };
 
-/// The account key, opened in its store, and the account URL.
+/// The account key, opened in its store, the signer every request of the account goes
+/// through, and the account URL.
 struct ActiveAccount {
     keystore::OpenedKey key;
     AccountState state;
+    std::unique_ptr<signing::RequestSigner> signer;
 };
 
 /// Returns the account for the CA of `context`: the one saved in the state folder, or — given an

@@ -31,7 +31,7 @@ acme::AccountSession& CaSession::account() {
                                                  .agree_tos = ca_.agree_tos,
                                                  .key_type = ca_.account_key_type,
                                                  .eab = eab.load()}));
-    session_.emplace(context_->acme, *account_->key, account_->state.account_url);
+    session_.emplace(context_->acme, *account_->signer, account_->state.account_url);
     return *session_;
 }
 

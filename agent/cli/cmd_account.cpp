@@ -4,6 +4,7 @@
 #include "agent/cli/acme_context.h"
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
+#include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -64,14 +65,14 @@ void run_register(const GlobalOptions& global, const AccountArgs& args) {
 void run_show(const GlobalOptions& global, const AccountArgs& args) {
     AcmeContext context(global);
     auto active = account_for(context, args);
-    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
+    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
     print_account(acme::fetch_account(session), active.state.account_key_uri, args.json);
 }
 
 void run_update(const GlobalOptions& global, const AccountArgs& args) {
     AcmeContext context(global);
     auto active = account_for(context, args);
-    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
+    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
     auto account = acme::update_account_contacts(session, args.emails);
     active.state.contacts = account.contacts;
     save_account_state(global.state_path(), active.state);
@@ -84,7 +85,7 @@ void run_deactivate(const GlobalOptions& global, const AccountArgs& args) {
                     "deactivating an account cannot be undone: add --yes to confirm");
     AcmeContext context(global);
     auto active = account_for(context, args);
-    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
+    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
     auto account = acme::deactivate_account(session);
     remove_account_state(global.state_path(), global.server);
     std::cout << "account " << account.url << " is " << log::printable(account.status)
@@ -100,8 +101,8 @@ void run_rollover(const GlobalOptions& global, const AccountArgs& args) {
     if (new_key.generated)
         log::info("generated the new account key " + new_key->uri() + " (" +
                   std::string(keystore::to_string(new_key->type())) + ")");
-    acme::AccountSession session(context.acme, *active.key, active.state.account_url);
-    acme::change_account_key(session, *new_key);
+    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
+    acme::change_account_key(session, signing::KeySigner(*new_key));
     std::string old_key = active.state.account_key_uri;
     active.state.account_key_uri = new_key->uri();
     save_account_state(global.state_path(), active.state);

@@ -12,6 +12,7 @@
 #include "agent/cli/eab_options.h"
 #include "agent/cli/order_state.h"
 #include "agent/http/listen.h"
+#include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "pkcs11/certificate_store.h"
@@ -162,10 +163,11 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
         log::info("generated certificate key " + certificate_key->uri() + " (" +
                   std::string(keystore::to_string(certificate_key->type())) + ")");
 
-    acme::AccountSession session(context.acme, *account.key, account.state.account_url);
+    acme::AccountSession session(context.acme, *account.signer, account.state.account_url);
+    const signing::KeySigner certificate_signer(*certificate_key);
     acme::IssuanceRequest request;
     request.names = args.names;
-    request.certificate_key = certificate_key.key.get();
+    request.certificate_key = &certificate_signer;
     request.solver = challenge.solver.get();
     request.timeout = std::chrono::seconds(args.timeout_seconds);
     request.order_options.profile = optional_if_set(args.profile);

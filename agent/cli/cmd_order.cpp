@@ -45,7 +45,7 @@ struct SignedIn {
     SignedIn(const GlobalOptions& global, const OrderArgs& args)
         : context(global),
           account(resolve_account(context, account_request(args))),
-          session(context.acme, *account.key, account.state.account_url) {}
+          session(context.acme, *account.signer, account.state.account_url) {}
     SignedIn(const SignedIn&) = delete;
     SignedIn& operator=(const SignedIn&) = delete;
 

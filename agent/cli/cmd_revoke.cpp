@@ -6,6 +6,7 @@
 #include "agent/cli/acme_context.h"
 #include "agent/cli/certificate_files.h"
 #include "agent/cli/command.h"
+#include "agent/signing/key_signer.h"
 #include "common/error.h"
 
 namespace hwacme::cli {
@@ -31,10 +32,10 @@ void run_revoke(const GlobalOptions& global, const RevokeArgs& args) {
         if (!certifies_key(cert.get(), key->public_key().get()))
             throw Error(Errc::InvalidArgument,
                         args.cert_file + " does not certify the key " + key->uri());
-        acme::revoke_certificate(context.acme, der, reason, *key, std::nullopt);
+        acme::revoke_certificate(context.acme, der, reason, signing::KeySigner(*key), std::nullopt);
     } else {
         auto account = resolve_account(context, {});
-        acme::revoke_certificate(context.acme, der, reason, *account.key,
+        acme::revoke_certificate(context.acme, der, reason, *account.signer,
                                  account.state.account_url);
     }
     auto summary = summarize(cert.get());

@@ -17,6 +17,7 @@
 #include "agent/manage/deploy_hook.h"
 #include "agent/manage/release.h"
 #include "agent/manage/renewal_schedule.h"
+#include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -183,9 +184,10 @@ manage::PendingRenewal CertificateRenewal::begin_renewal(TimePoint now) {
 acme::IssuedCertificate CertificateRenewal::order(manage::PendingRenewal& pending,
                                                   const keystore::Key& key) {
     ChallengeSetup challenge = set_up_challenge(cert_.challenge);
+    const signing::KeySigner signer(key);
     acme::IssuanceRequest request;
     request.names = cert_.identifiers;
-    request.certificate_key = &key;
+    request.certificate_key = &signer;
     request.solver = challenge.solver.get();
     request.timeout = settings_.timeout;
     // RFC 9773 §5: tell the CA which certificate this one replaces, when it takes part in ARI.

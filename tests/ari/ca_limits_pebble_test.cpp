@@ -3,6 +3,7 @@
 
 #include "agent/acme/account.h"
 #include "agent/acme/order.h"
+#include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "keystore/file_keystore.h"
 #include "keystore/registry.h"
@@ -82,8 +83,9 @@ TEST_CASE("acme::Client waits no longer in total than its bound for one request"
     http_options.ca_bundle = pebble.tls_ca_path().string();
     http::Client http(http_options);
     acme::Client acme(http, proxy.directory_url(), std::chrono::seconds(2));
-    auto account = acme::register_account(acme, *key, {}, true);
-    acme::AccountSession session(acme, *key, account.url);
+    const signing::KeySigner signer(*key);
+    auto account = acme::register_account(acme, signer, {}, true);
+    acme::AccountSession session(acme, signer, account.url);
     try {
         acme::new_order(session, {{"dns", "bound.example.com"}});
         FAIL("newOrder succeeded through five refusals");
