@@ -4,11 +4,11 @@
 #include <string_view>
 
 #include "agent/acme/renewal_info.h"
-#include "agent/cli/certificate_files.h"
+#include "agent/service/certificate_files.h"
 #include "common/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    using namespace hwacme::cli;
+    using namespace hwacme::service;
     try {
         auto chain = split_pem_chain(std::string_view(reinterpret_cast<const char*>(data), size));
         issuer_common_name(parse_pem_certificate(chain.back()).get());

@@ -1,9 +1,9 @@
 #include <boost/json.hpp>
 #include <iostream>
 
-#include "agent/cli/acme_context.h"
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
+#include "agent/service/acme_context.h"
 #include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -25,10 +25,10 @@ struct AccountArgs {
 /// The remembered account, or — given --account-key — the one the CA has for that key, found
 /// from the key alone and saved again (RFC 8555 §7.3.1): how a re-imaged host whose key lives
 /// in an HSM or TPM gets its account back.
-ActiveAccount account_for(AcmeContext& context, const AccountArgs& args) {
-    AccountRequest request;
+service::ActiveAccount account_for(service::AcmeContext& context, const AccountArgs& args) {
+    service::AccountRequest request;
     if (!args.account_key.empty()) request.account_key_uri = args.account_key;
-    return resolve_account(context, request);
+    return service::resolve_account(context, request);
 }
 
 void print_account(const acme::Account& account, const std::string& key_uri, bool json) {
@@ -50,50 +50,50 @@ void print_account(const acme::Account& account, const std::string& key_uri, boo
     std::cout << "account key: " << key_uri << "\n";
 }
 
-void run_register(const GlobalOptions& global, const AccountArgs& args) {
-    AcmeContext context(global);
-    auto account = resolve_account(context, {.account_key_uri = args.account_key,
-                                             .emails = args.emails,
-                                             .agree_tos = args.agree_tos,
-                                             .key_type = args.key_type,
-                                             .register_always = true,
-                                             .eab = args.eab.load()});
+void run_register(const service::RunOptions& global, const AccountArgs& args) {
+    service::AcmeContext context(global);
+    auto account = service::resolve_account(context, {.account_key_uri = args.account_key,
+                                                      .emails = args.emails,
+                                                      .agree_tos = args.agree_tos,
+                                                      .key_type = args.key_type,
+                                                      .register_always = true,
+                                                      .eab = args.eab.load()});
     std::cout << "account: " << account.state.account_url << "\n"
               << "account key: " << account.state.account_key_uri << "\n";
 }
 
-void run_show(const GlobalOptions& global, const AccountArgs& args) {
-    AcmeContext context(global);
+void run_show(const service::RunOptions& global, const AccountArgs& args) {
+    service::AcmeContext context(global);
     auto active = account_for(context, args);
     acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
     print_account(acme::fetch_account(session), active.state.account_key_uri, args.json);
 }
 
-void run_update(const GlobalOptions& global, const AccountArgs& args) {
-    AcmeContext context(global);
+void run_update(const service::RunOptions& global, const AccountArgs& args) {
+    service::AcmeContext context(global);
     auto active = account_for(context, args);
     acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
     auto account = acme::update_account_contacts(session, args.emails);
     active.state.contacts = account.contacts;
-    save_account_state(global.state_path(), active.state);
+    service::save_account_state(global.state_path(), active.state);
     print_account(account, active.state.account_key_uri, args.json);
 }
 
-void run_deactivate(const GlobalOptions& global, const AccountArgs& args) {
+void run_deactivate(const service::RunOptions& global, const AccountArgs& args) {
     if (!args.confirmed)
         throw Error(Errc::InvalidArgument,
                     "deactivating an account cannot be undone: add --yes to confirm");
-    AcmeContext context(global);
+    service::AcmeContext context(global);
     auto active = account_for(context, args);
     acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
     auto account = acme::deactivate_account(session);
-    remove_account_state(global.state_path(), global.server);
+    service::remove_account_state(global.state_path(), global.server);
     std::cout << "account " << account.url << " is " << log::printable(account.status)
               << "; its key " << active.state.account_key_uri << " was not touched\n";
 }
 
-void run_rollover(const GlobalOptions& global, const AccountArgs& args) {
-    AcmeContext context(global);
+void run_rollover(const service::RunOptions& global, const AccountArgs& args) {
+    service::AcmeContext context(global);
     auto active = account_for(context, args);
     auto new_key =
         keystore::open_or_generate_key(context.registry, keystore::KeyUri::parse(args.new_key),
@@ -105,15 +105,15 @@ void run_rollover(const GlobalOptions& global, const AccountArgs& args) {
     acme::change_account_key(session, signing::KeySigner(*new_key));
     std::string old_key = active.state.account_key_uri;
     active.state.account_key_uri = new_key->uri();
-    save_account_state(global.state_path(), active.state);
+    service::save_account_state(global.state_path(), active.state);
     std::cout << "account " << active.state.account_url << " now answers to " << new_key->uri()
               << "\nthe old key " << old_key
               << " still exists: delete it with 'hwacme key delete' once nothing needs it\n";
 }
 
-CLI::App* add_verb(CLI::App& account, Commands& commands, const GlobalOptions& global,
+CLI::App* add_verb(CLI::App& account, Commands& commands, const service::RunOptions& global,
                    const std::string& name, const std::string& help,
-                   void (*run)(const GlobalOptions&, const AccountArgs&),
+                   void (*run)(const service::RunOptions&, const AccountArgs&),
                    const std::shared_ptr<AccountArgs>& args) {
     auto* verb = account.add_subcommand(name, help);
     commands.push_back({verb, [&global, args, run] { run(global, *args); }});
@@ -122,7 +122,7 @@ CLI::App* add_verb(CLI::App& account, Commands& commands, const GlobalOptions& g
 
 }  // namespace
 
-void add_account_commands(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_account_commands(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto* account = app.add_subcommand("account", "manage the ACME account at the CA");
     account->require_subcommand(1);
     const std::string key_help = "URI of the account key: file:/path.pem, pkcs11:…, tpm2:…";

@@ -54,7 +54,7 @@ void print_text(const std::string& path, const config::Config& config) {
 
 /// Reads and validates the file only: no network, no keystore, no state. What an operator
 /// runs before reloading the service, and what a package's post-install can run safely.
-void run_check(const GlobalOptions& global, bool json) {
+void run_check(const service::RunOptions& global, bool json) {
     auto config = config::load_config(global.config_path);
     if (json)
         print_json(global.config_path, config);
@@ -64,7 +64,7 @@ void run_check(const GlobalOptions& global, bool json) {
 
 }  // namespace
 
-void add_config_commands(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_config_commands(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto* config = app.add_subcommand("config", "work with the configuration file (--config)");
     config->require_subcommand(1);
     auto json = std::make_shared<bool>(false);

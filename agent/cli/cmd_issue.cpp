@@ -5,13 +5,13 @@
 #include "agent/acme/issuance.h"
 #include "agent/acme/order.h"
 #include "agent/acme/renewal_info.h"
-#include "agent/cli/acme_context.h"
-#include "agent/cli/certificate_files.h"
-#include "agent/cli/challenge_setup.h"
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
-#include "agent/cli/order_state.h"
 #include "agent/http/listen.h"
+#include "agent/service/acme_context.h"
+#include "agent/service/certificate_files.h"
+#include "agent/service/challenge_setup.h"
+#include "agent/service/order_state.h"
 #include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -49,8 +49,9 @@ std::optional<std::string> optional_if_set(const std::string& value) {
     return value;
 }
 
-void print_summary(const CertificateFiles& files, const CertificateSummary& summary,
-                   const std::string& key_uri, bool json) {
+void print_summary(const service::CertificateFiles& files,
+                   const service::CertificateSummary& summary, const std::string& key_uri,
+                   bool json) {
     if (json) {
         boost::json::object out{
             {"certificate", files.cert.string()},
@@ -97,7 +98,7 @@ config::ChallengeConfig challenge_config(const IssueArgs& args) {
 /// or nullopt when none is asked or the CA offers no renewalInfo and would not understand it.
 std::optional<std::string> replaces_id(acme::Client& acme, const std::string& pem_file) {
     if (pem_file.empty()) return std::nullopt;
-    auto certificate = load_certificate_file(pem_file);
+    auto certificate = service::load_certificate_file(pem_file);
     if (!acme.directory().renewal_info) {
         log::info("the CA offers no renewalInfo (ARI): --replaces " + pem_file + " is skipped");
         return std::nullopt;
@@ -109,15 +110,15 @@ std::optional<std::string> replaces_id(acme::Client& acme, const std::string& pe
 /// after a crash, a Ctrl-C or a failed validation resumes it instead of ordering again.
 class InFlightOrder {
 public:
-    InFlightOrder(const GlobalOptions& global, const std::vector<std::string>& names,
+    InFlightOrder(const service::RunOptions& global, const std::vector<std::string>& names,
                   const std::string& key_uri)
         : state_dir_(global.state_path()),
-          record_{global.server, name_set(names), key_uri, {}, {}} {}
+          record_{global.server, service::name_set(names), key_uri, {}, {}} {}
 
     /// The order an earlier run of the same issuance left unfinished.
     std::optional<std::string> saved_url() const {
-        auto saved =
-            load_saved_order(state_dir_, record_.directory_url, record_.names, record_.key_uri);
+        auto saved = service::load_saved_order(state_dir_, record_.directory_url, record_.names,
+                                               record_.key_uri);
         if (!saved) return std::nullopt;
         return saved->order_url;
     }
@@ -125,23 +126,23 @@ public:
         record_.order_url = order.url;
         record_.saved_at =
             std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        save_order(state_dir_, record_);
-        log::debug(
-            "saved order " + order.url + " in " +
-            saved_order_path(state_dir_, record_.directory_url, record_.names, record_.key_uri)
-                .string());
+        service::save_order(state_dir_, record_);
+        log::debug("saved order " + order.url + " in " +
+                   service::saved_order_path(state_dir_, record_.directory_url, record_.names,
+                                             record_.key_uri)
+                       .string());
     }
-    void forget() { remove_saved_order(state_dir_, record_); }
+    void forget() { service::remove_saved_order(state_dir_, record_); }
 
 private:
     std::filesystem::path state_dir_;
-    SavedOrder record_;
+    service::SavedOrder record_;
 };
 
-void run_issue(const GlobalOptions& global, const IssueArgs& args) {
+void run_issue(const service::RunOptions& global, const IssueArgs& args) {
     // A name the CA could never certify must not cost a key or an account.
     for (const auto& name : args.names) acme::identifier_for(name);
-    AcmeContext context(global);
+    service::AcmeContext context(global);
     context.http.set_deadline(std::chrono::steady_clock::now() +
                               std::chrono::seconds(args.timeout_seconds));
     auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
@@ -149,11 +150,11 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
         throw Error(Errc::InvalidArgument, "--store-cert-in-token needs a pkcs11: key, not " +
                                                certificate_key_uri.scheme() + ":");
     // A webroot that is refused, or a port that is taken, must not cost a key or an account.
-    ChallengeSetup challenge = set_up_challenge(challenge_config(args));
-    auto account = resolve_account(context, {.account_key_uri = args.account_key,
-                                             .emails = args.emails,
-                                             .agree_tos = args.agree_tos,
-                                             .eab = args.eab.load()});
+    service::ChallengeSetup challenge = service::set_up_challenge(challenge_config(args));
+    auto account = service::resolve_account(context, {.account_key_uri = args.account_key,
+                                                      .emails = args.emails,
+                                                      .agree_tos = args.agree_tos,
+                                                      .eab = args.eab.load()});
     // Reach the CA before a key is generated for it: an unreachable CA must leave nothing behind.
     context.acme.directory();
     auto replaces = replaces_id(context.acme, args.replaces);
@@ -177,29 +178,29 @@ void run_issue(const GlobalOptions& global, const IssueArgs& args) {
     request.on_order = [&in_flight](const acme::Order& order) { in_flight.save(order); };
     auto issued = acme::issue_certificate(session, request);
 
-    auto chain = choose_chain(session, issued, args.preferred_chain);
-    auto leaf = parse_pem_certificate(chain.front());
-    if (!certifies_key(leaf.get(), certificate_key->public_key().get())) {
+    auto chain = service::choose_chain(session, issued, args.preferred_chain);
+    auto leaf = service::parse_pem_certificate(chain.front());
+    if (!service::certifies_key(leaf.get(), certificate_key->public_key().get())) {
         // Resuming this finished order would only fetch the same certificate again.
         in_flight.forget();
         throw Error(Errc::Protocol, "the CA's certificate " + issued.certificate_url +
                                         " does not carry the public key of " +
                                         certificate_key->uri());
     }
-    auto files = write_certificate_files(args.out_dir, chain);
+    auto files = service::write_certificate_files(args.out_dir, chain);
     in_flight.forget();
     if (args.store_cert_in_token) {
         pkcs11::store_certificate(keystore::KeyUri::parse(certificate_key->uri()), leaf.get());
         log::info("stored the certificate in the token beside " + certificate_key->uri());
     }
-    print_summary(files, summarize(leaf.get()), certificate_key->uri(), args.json);
+    print_summary(files, service::summarize(leaf.get()), certificate_key->uri(), args.json);
     log::debug("requests: " + std::to_string(context.http.request_count()) +
                ", connections: " + std::to_string(context.http.connection_count()));
 }
 
 }  // namespace
 
-void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_issue_command(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto args = std::make_shared<IssueArgs>();
     auto* issue = app.add_subcommand(
         "issue",

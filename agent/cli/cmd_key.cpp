@@ -15,19 +15,19 @@ struct KeyArgs {
     keystore::KeyType type = keystore::KeyType::EcP256;
 };
 
-std::unique_ptr<keystore::Keystore> open_store(const GlobalOptions& global,
+std::unique_ptr<keystore::Keystore> open_store(const service::RunOptions& global,
                                                const keystore::KeyUri& uri) {
-    return make_registry().open_keystore(uri, global.keystore_options());
+    return service::make_registry().open_keystore(uri, global.keystore_options());
 }
 
-void run_generate(const GlobalOptions& global, const KeyArgs& args) {
+void run_generate(const service::RunOptions& global, const KeyArgs& args) {
     auto uri = keystore::KeyUri::parse(args.uri);
     auto store = open_store(global, uri);
     auto key = store->generate(uri, args.type);
     std::cout << key->uri() << " " << keystore::to_string(key->type()) << "\n";
 }
 
-void run_list(const GlobalOptions& global, const KeyArgs& args) {
+void run_list(const service::RunOptions& global, const KeyArgs& args) {
     auto uri = keystore::KeyUri::parse(args.uri);
     for (const auto& info : open_store(global, uri)->list(uri)) {
         std::cout << info.uri << "\t"
@@ -36,7 +36,7 @@ void run_list(const GlobalOptions& global, const KeyArgs& args) {
     }
 }
 
-void run_show(const GlobalOptions& global, const KeyArgs& args) {
+void run_show(const service::RunOptions& global, const KeyArgs& args) {
     auto uri = keystore::KeyUri::parse(args.uri);
     auto store = open_store(global, uri);
     // The facts come first: they matter most for a key its custody check refuses to use.
@@ -54,15 +54,15 @@ void run_show(const GlobalOptions& global, const KeyArgs& args) {
     }
 }
 
-void run_delete(const GlobalOptions& global, const KeyArgs& args) {
+void run_delete(const service::RunOptions& global, const KeyArgs& args) {
     auto uri = keystore::KeyUri::parse(args.uri);
     open_store(global, uri)->remove(uri);
     std::cout << "deleted " << args.uri << "\n";
 }
 
-void add_verb(CLI::App& key, GlobalOptions& global, Commands& commands, const std::string& name,
-              const std::string& help, void (*run)(const GlobalOptions&, const KeyArgs&),
-              bool with_type = false) {
+void add_verb(CLI::App& key, service::RunOptions& global, Commands& commands,
+              const std::string& name, const std::string& help,
+              void (*run)(const service::RunOptions&, const KeyArgs&), bool with_type = false) {
     auto args = std::make_shared<KeyArgs>();
     auto* verb = key.add_subcommand(name, help);
     verb->add_option("uri", args->uri, "key URI (file:, pkcs11:, tpm2:)")->required();
@@ -88,7 +88,7 @@ CLI::Option* add_key_type_option(CLI::App& app, const std::string& name, keystor
         ->type_name("TYPE");
 }
 
-void add_key_commands(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_key_commands(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto* key = app.add_subcommand("key", "generate, list, show and delete keys in their stores");
     key->require_subcommand(1);
     add_verb(*key, global, commands, "generate", "generate a key inside its store", run_generate,

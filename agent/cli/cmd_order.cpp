@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "agent/acme/order.h"
-#include "agent/cli/acme_context.h"
 #include "agent/cli/command.h"
-#include "agent/cli/order_state.h"
+#include "agent/service/acme_context.h"
+#include "agent/service/order_state.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -34,23 +34,23 @@ std::string describe(const acme::Authorization& authz) {
 }
 
 /// --account-key when given; else the account the state folder remembers for the CA.
-AccountRequest account_request(const OrderArgs& args) {
-    AccountRequest request;
+service::AccountRequest account_request(const OrderArgs& args) {
+    service::AccountRequest request;
     if (!args.account_key.empty()) request.account_key_uri = args.account_key;
     return request;
 }
 
 /// A signed-in session with the account of the CA of --server, as every command finds it.
 struct SignedIn {
-    SignedIn(const GlobalOptions& global, const OrderArgs& args)
+    SignedIn(const service::RunOptions& global, const OrderArgs& args)
         : context(global),
-          account(resolve_account(context, account_request(args))),
+          account(service::resolve_account(context, account_request(args))),
           session(context.acme, *account.signer, account.state.account_url) {}
     SignedIn(const SignedIn&) = delete;
     SignedIn& operator=(const SignedIn&) = delete;
 
-    AcmeContext context;
-    ActiveAccount account;
+    service::AcmeContext context;
+    service::ActiveAccount account;
     acme::AccountSession session;
 };
 
@@ -68,7 +68,7 @@ acme::Order fetch_known_order(acme::AccountSession& session, const std::string& 
     }
 }
 
-void print_saved_orders(const std::vector<SavedOrder>& orders, bool json) {
+void print_saved_orders(const std::vector<service::SavedOrder>& orders, bool json) {
     if (json) {
         boost::json::array list;
         for (const auto& order : orders)
@@ -89,8 +89,8 @@ void print_saved_orders(const std::vector<SavedOrder>& orders, bool json) {
                   << "saved: " << format_rfc3339(order.saved_at) << "\n\n";
 }
 
-void run_list(const GlobalOptions& global, const OrderArgs& args) {
-    auto orders = list_saved_orders(global.state_path());
+void run_list(const service::RunOptions& global, const OrderArgs& args) {
+    auto orders = service::list_saved_orders(global.state_path());
     if (orders.empty() && !args.json) {
         std::cout << "no order in flight in " << global.state_path().string() << "\n";
         return;
@@ -126,7 +126,7 @@ void print_order(const acme::Order& order, const std::vector<acme::Authorization
     if (order.error) std::cout << "error: " << order.error->describe() << "\n";
 }
 
-void run_show(const GlobalOptions& global, const OrderArgs& args) {
+void run_show(const service::RunOptions& global, const OrderArgs& args) {
     SignedIn signed_in(global, args);
     auto order = fetch_known_order(signed_in.session, args.order_url);
     std::vector<acme::Authorization> authzs;
@@ -137,25 +137,27 @@ void run_show(const GlobalOptions& global, const OrderArgs& args) {
 
 /// The orders a cancel names: --order URL as given; -d NAMES or --all from the saved records of
 /// this CA.
-std::vector<SavedOrder> orders_to_cancel(const GlobalOptions& global, const OrderArgs& args) {
+std::vector<service::SavedOrder> orders_to_cancel(const service::RunOptions& global,
+                                                  const OrderArgs& args) {
     if (!args.order_url.empty()) {
-        for (auto& saved : list_saved_orders(global.state_path()))
+        for (auto& saved : service::list_saved_orders(global.state_path()))
             if (saved.directory_url == global.server && saved.order_url == args.order_url)
                 return {saved};
-        return {SavedOrder{global.server, {}, {}, args.order_url, {}}};
+        return {service::SavedOrder{global.server, {}, {}, args.order_url, {}}};
     }
-    std::vector<SavedOrder> chosen;
-    for (auto& saved : list_saved_orders(global.state_path()))
+    std::vector<service::SavedOrder> chosen;
+    for (auto& saved : service::list_saved_orders(global.state_path()))
         if (saved.directory_url == global.server &&
-            (args.all || saved.names == name_set(args.names)))
+            (args.all || saved.names == service::name_set(args.names)))
             chosen.push_back(std::move(saved));
     if (!args.all && chosen.empty())
-        throw Error(Errc::NotFound, "no saved order for " + join(name_set(args.names), " ") +
-                                        " at " + global.server + ": see 'hwacme order list'");
+        throw Error(Errc::NotFound, "no saved order for " +
+                                        join(service::name_set(args.names), " ") + " at " +
+                                        global.server + ": see 'hwacme order list'");
     if (!args.all && chosen.size() > 1)
         throw Error(Errc::InvalidArgument,
                     std::to_string(chosen.size()) + " saved orders name " +
-                        join(name_set(args.names), " ") +
+                        join(service::name_set(args.names), " ") +
                         " (one per key): pick one with --order URL, see 'hwacme order list'");
     return chosen;
 }
@@ -181,7 +183,7 @@ void deactivate_authorizations(acme::AccountSession& session, const acme::Order&
               << order.authorizations.size() << " authorizations deactivated\n";
 }
 
-void run_cancel(const GlobalOptions& global, const OrderArgs& args) {
+void run_cancel(const service::RunOptions& global, const OrderArgs& args) {
     auto orders = orders_to_cancel(global, args);
     if (orders.empty()) {
         std::cout << "no saved order at " << global.server << "\n";
@@ -199,7 +201,7 @@ void run_cancel(const GlobalOptions& global, const OrderArgs& args) {
             // The CA forgot the order (it expired, or a test CA restarted): its record is of no
             // use. An order the operator named is still an error; one of --all or -d is not.
             if (is_saved) {
-                remove_saved_order(state_dir, saved);
+                service::remove_saved_order(state_dir, saved);
                 std::cout << "forgot order " << saved.order_url << ": the CA no longer knows it\n";
             }
             if (!args.order_url.empty()) throw;
@@ -207,15 +209,15 @@ void run_cancel(const GlobalOptions& global, const OrderArgs& args) {
         }
         deactivate_authorizations(signed_in.session, *order);
         if (is_saved) {
-            remove_saved_order(state_dir, saved);
+            service::remove_saved_order(state_dir, saved);
             std::cout << "forgot the saved order for " << join(saved.names, " ") << "\n";
         }
     }
 }
 
-CLI::App* add_verb(CLI::App& order, Commands& commands, const GlobalOptions& global,
+CLI::App* add_verb(CLI::App& order, Commands& commands, const service::RunOptions& global,
                    const std::string& name, const std::string& help,
-                   void (*run)(const GlobalOptions&, const OrderArgs&),
+                   void (*run)(const service::RunOptions&, const OrderArgs&),
                    const std::shared_ptr<OrderArgs>& args) {
     auto* verb = order.add_subcommand(name, help);
     commands.push_back({verb, [&global, args, run] { run(global, *args); }});
@@ -224,7 +226,7 @@ CLI::App* add_verb(CLI::App& order, Commands& commands, const GlobalOptions& glo
 
 }  // namespace
 
-void add_order_commands(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_order_commands(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto* order = app.add_subcommand(
         "order", "orders 'hwacme issue' left unfinished: list them, show one, cancel them");
     order->require_subcommand(1);

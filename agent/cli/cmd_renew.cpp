@@ -6,11 +6,11 @@
 #include <optional>
 
 #include "agent/cli/command.h"
-#include "agent/cli/renewal_run.h"
 #include "agent/config/config.h"
 #include "agent/http/http_client.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/state_lock.h"
+#include "agent/service/renewal_run.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -60,7 +60,8 @@ private:
 
 /// Points a dry run at the scratch folder: a state that knows only which key generations the
 /// real one used (so the rehearsal's keys take new names), its own output, and no deploy hook.
-void prepare_dry_run(GlobalOptions& options, std::vector<config::CertificateConfig>& certificates,
+void prepare_dry_run(service::RunOptions& options,
+                     std::vector<config::CertificateConfig>& certificates,
                      const ScratchDir& scratch) {
     auto real_state = options.state_path();
     options.state_dir = (scratch.path() / "state").string();
@@ -75,18 +76,18 @@ void prepare_dry_run(GlobalOptions& options, std::vector<config::CertificateConf
     log::info("dry run against " + options.server + " in " + scratch.path().string());
 }
 
-void run_renew(const GlobalOptions& command_line, const RenewArgs& args) {
+void run_renew(const service::RunOptions& command_line, const RenewArgs& args) {
     auto config = config::load_config(command_line.config_path);
     auto certificates = selected(config, args.names);
-    GlobalOptions options = managed_options(command_line, config, args.dry_run);
+    service::RunOptions options = service::managed_options(command_line, config, args.dry_run);
     std::optional<ScratchDir> scratch;
     if (args.dry_run) prepare_dry_run(options, certificates, scratch.emplace());
     manage::StateLock lock(options.state_path());
 
-    RenewalSettings settings{.force = args.force,
-                             .dry_run = args.dry_run,
-                             .timeout = std::chrono::seconds(args.timeout_seconds)};
-    CaSession ca(options, config.ca);
+    service::RenewalSettings settings{.force = args.force,
+                                      .dry_run = args.dry_run,
+                                      .timeout = std::chrono::seconds(args.timeout_seconds)};
+    service::CaSession ca(options, config.ca);
     std::string failed;
     std::optional<Errc> first_failure;
     for (const auto& certificate : certificates) {
@@ -94,7 +95,7 @@ void run_renew(const GlobalOptions& command_line, const RenewArgs& args) {
             http::DeadlineScope time_allowed(ca.context().http,
                                              std::chrono::steady_clock::now() + settings.timeout);
             std::cout << (args.dry_run ? "dry run: " : "")
-                      << renew_certificate(ca, certificate, options.state_path(), settings)
+                      << service::renew_certificate(ca, certificate, options.state_path(), settings)
                       << std::endl;
         } catch (const std::exception& e) {
             // One line per certificate, naming it: the others carry on.
@@ -109,7 +110,7 @@ void run_renew(const GlobalOptions& command_line, const RenewArgs& args) {
 
 }  // namespace
 
-void add_renew_command(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_renew_command(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto args = std::make_shared<RenewArgs>();
     auto* renew = app.add_subcommand(
         "renew",

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "agent/acme/renewal_info.h"
-#include "agent/cli/acme_context.h"
-#include "agent/cli/certificate_files.h"
 #include "agent/cli/command.h"
+#include "agent/service/acme_context.h"
+#include "agent/service/certificate_files.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -42,10 +42,10 @@ void print_renewal_info(const std::string& id, const acme::RenewalInfo& info, bo
               << info.retry_after.count() << " s)\n";
 }
 
-void run_renewal_info(const GlobalOptions& global, const RenewalInfoArgs& args) {
-    auto cert = load_certificate_file(args.cert_file);
+void run_renewal_info(const service::RunOptions& global, const RenewalInfoArgs& args) {
+    auto cert = service::load_certificate_file(args.cert_file);
     auto id = acme::ari_certificate_id(cert.get());
-    AcmeContext context(global);
+    service::AcmeContext context(global);
     auto info = acme::fetch_renewal_info(context.acme, id);
     if (!info)
         throw Error(Errc::Unsupported, "the CA at " + global.server +
@@ -56,7 +56,7 @@ void run_renewal_info(const GlobalOptions& global, const RenewalInfoArgs& args) 
 
 }  // namespace
 
-void add_renewal_info_command(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_renewal_info_command(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto args = std::make_shared<RenewalInfoArgs>();
     auto* command = app.add_subcommand(
         "renewal-info",

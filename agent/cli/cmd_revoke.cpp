@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "agent/acme/revocation.h"
-#include "agent/cli/acme_context.h"
-#include "agent/cli/certificate_files.h"
 #include "agent/cli/command.h"
+#include "agent/service/acme_context.h"
+#include "agent/service/certificate_files.h"
 #include "agent/signing/key_signer.h"
 #include "common/error.h"
 
@@ -19,26 +19,26 @@ struct RevokeArgs {
     bool json = false;
 };
 
-void run_revoke(const GlobalOptions& global, const RevokeArgs& args) {
-    auto cert = load_certificate_file(args.cert_file);
+void run_revoke(const service::RunOptions& global, const RevokeArgs& args) {
+    auto cert = service::load_certificate_file(args.cert_file);
     std::optional<int> reason;
     if (!args.reason.empty()) reason = acme::parse_revocation_reason(args.reason);
-    AcmeContext context(global);
-    auto der = certificate_der(cert.get());
+    service::AcmeContext context(global);
+    auto der = service::certificate_der(cert.get());
     if (!args.cert_key.empty()) {
         // RFC 8555 §7.6: a request signed by the certificate's own key needs no account.
         auto key = keystore::open_key(context.registry, keystore::KeyUri::parse(args.cert_key),
                                       global.keystore_options());
-        if (!certifies_key(cert.get(), key->public_key().get()))
+        if (!service::certifies_key(cert.get(), key->public_key().get()))
             throw Error(Errc::InvalidArgument,
                         args.cert_file + " does not certify the key " + key->uri());
         acme::revoke_certificate(context.acme, der, reason, signing::KeySigner(*key), std::nullopt);
     } else {
-        auto account = resolve_account(context, {});
+        auto account = service::resolve_account(context, {});
         acme::revoke_certificate(context.acme, der, reason, *account.signer,
                                  account.state.account_url);
     }
-    auto summary = summarize(cert.get());
+    auto summary = service::summarize(cert.get());
     if (args.json) {
         boost::json::object out{
             {"revoked", args.cert_file},
@@ -53,7 +53,7 @@ void run_revoke(const GlobalOptions& global, const RevokeArgs& args) {
 
 }  // namespace
 
-void add_revoke_command(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_revoke_command(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto args = std::make_shared<RevokeArgs>();
     auto* revoke = app.add_subcommand(
         "revoke", "revoke a certificate, signed by the account key or by the certificate's key");

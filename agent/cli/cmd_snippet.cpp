@@ -296,7 +296,7 @@ std::string read_key_uri_file(const std::filesystem::path& file) {
 
 /// The certificate `name` of the configuration, as the deploy hook sees it: the live paths
 /// under OUT/current and the key URI of the release that is live.
-ServedCertificate served_from_config(const GlobalOptions& global, const std::string& name) {
+ServedCertificate served_from_config(const service::RunOptions& global, const std::string& name) {
     const auto config = config::load_config(global.config_path);
     const auto& cert = config.certificate(name);
     const auto release_dir = manage::active_release_dir(cert.output_dir);
@@ -315,7 +315,7 @@ ServedCertificate served_from_config(const GlobalOptions& global, const std::str
     return served;
 }
 
-void run_snippet(const GlobalOptions& global, const SnippetArgs& args) {
+void run_snippet(const service::RunOptions& global, const SnippetArgs& args) {
     ServedCertificate served;
     if (!args.cert_name.empty()) {
         served = served_from_config(global, args.cert_name);
@@ -342,7 +342,7 @@ void run_snippet(const GlobalOptions& global, const SnippetArgs& args) {
 
 }  // namespace
 
-void add_snippet_command(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_snippet_command(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto args = std::make_shared<SnippetArgs>();
     auto* snippet = app.add_subcommand(
         "snippet",

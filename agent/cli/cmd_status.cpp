@@ -4,11 +4,11 @@
 #include <memory>
 #include <string>
 
-#include "agent/cli/ca_session.h"
 #include "agent/cli/command.h"
 #include "agent/config/config.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"
+#include "agent/service/ca_session.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -33,10 +33,10 @@ struct CertificateView {
     manage::RenewalDecision decision;
 };
 
-std::vector<CertificateView> load_views(const GlobalOptions& command_line,
+std::vector<CertificateView> load_views(const service::RunOptions& command_line,
                                         const config::Config& config,
                                         const std::vector<std::string>& names) {
-    auto state_dir = managed_options(command_line, config).state_path();
+    auto state_dir = service::managed_options(command_line, config).state_path();
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     std::vector<CertificateView> views;
     for (const auto& name : names) config.certificate(name);  // an unknown name is an error
@@ -111,7 +111,7 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
     }
 }
 
-void run_list(const GlobalOptions& command_line, const StatusArgs& args) {
+void run_list(const service::RunOptions& command_line, const StatusArgs& args) {
     auto config = config::load_config(command_line.config_path);
     auto views = load_views(command_line, config, args.names);
     if (args.json) {
@@ -132,17 +132,19 @@ void run_list(const GlobalOptions& command_line, const StatusArgs& args) {
 
 /// The custody facts of a key as `key show` prints them; the failure to read them is itself a
 /// fact worth showing (a token that is gone, a TPM that does not answer).
-std::vector<std::pair<std::string, std::string>> custody_facts(const GlobalOptions& options,
+std::vector<std::pair<std::string, std::string>> custody_facts(const service::RunOptions& options,
                                                                const std::string& uri_text) {
     try {
         auto uri = keystore::KeyUri::parse(uri_text);
-        return make_registry().open_keystore(uri, options.keystore_options())->describe(uri);
+        return service::make_registry()
+            .open_keystore(uri, options.keystore_options())
+            ->describe(uri);
     } catch (const Error& e) {
         return {{"error", e.what()}};
     }
 }
 
-json::object status_json(const CertificateView& view, const GlobalOptions& options) {
+json::object status_json(const CertificateView& view, const service::RunOptions& options) {
     const auto& state = view.state;
     json::object out = summary_json(view);
     if (state.current) {
@@ -190,7 +192,7 @@ json::object status_json(const CertificateView& view, const GlobalOptions& optio
     return out;
 }
 
-void print_status(const CertificateView& view, const GlobalOptions& options) {
+void print_status(const CertificateView& view, const service::RunOptions& options) {
     const auto& cert = *view.config;
     const auto& state = view.state;
     std::cout << cert.name << "\n"
@@ -230,9 +232,9 @@ void print_status(const CertificateView& view, const GlobalOptions& options) {
                   << "\n";
 }
 
-void run_status(const GlobalOptions& command_line, const StatusArgs& args) {
+void run_status(const service::RunOptions& command_line, const StatusArgs& args) {
     auto config = config::load_config(command_line.config_path);
-    auto options = managed_options(command_line, config);
+    auto options = service::managed_options(command_line, config);
     auto views = load_views(command_line, config, args.names);
     if (args.json) {
         json::array certificates;
@@ -248,7 +250,7 @@ void run_status(const GlobalOptions& command_line, const StatusArgs& args) {
 
 }  // namespace
 
-void add_status_commands(CLI::App& app, GlobalOptions& global, Commands& commands) {
+void add_status_commands(CLI::App& app, service::RunOptions& global, Commands& commands) {
     auto list_args = std::make_shared<StatusArgs>();
     auto* list = app.add_subcommand(
         "list", "list the managed certificates: names, not-after, next renewal and why, key");

@@ -4,7 +4,7 @@
 #include <functional>
 #include <vector>
 
-#include "agent/cli/global_options.h"
+#include "agent/service/run_options.h"
 
 namespace hwacme::cli {
 
@@ -21,15 +21,15 @@ using Commands = std::vector<Command>;
 CLI::Option* add_key_type_option(CLI::App& app, const std::string& name, keystore::KeyType& type,
                                  const std::string& what);
 
-void add_account_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_issue_command(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_revoke_command(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_key_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_order_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_config_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_renew_command(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_status_commands(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_snippet_command(CLI::App& app, GlobalOptions& global, Commands& commands);
-void add_renewal_info_command(CLI::App& app, GlobalOptions& global, Commands& commands);
+void add_account_commands(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_issue_command(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_revoke_command(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_key_commands(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_order_commands(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_config_commands(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_renew_command(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_status_commands(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_snippet_command(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_renewal_info_command(CLI::App& app, service::RunOptions& global, Commands& commands);
 
 }  // namespace hwacme::cli

@@ -16,7 +16,7 @@ namespace {
 constexpr int kFailure = 1;
 constexpr int kUsage = 2;
 
-void add_global_options(CLI::App& app, hwacme::cli::GlobalOptions& global) {
+void add_global_options(CLI::App& app, hwacme::service::RunOptions& global) {
     app.add_option("--server", global.server,
                    "ACME directory URL (default: Let's Encrypt production)")
         ->envname("HWACME_SERVER");
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
         json_output = json_output || std::string_view(argv[i]) == "--json";
     hwacme::TerminalSafeOutput safe_stdout(
         std::cout, json_output ? hwacme::EscapeStyle::Json : hwacme::EscapeStyle::Text);
-    hwacme::cli::GlobalOptions global;
+    hwacme::service::RunOptions global;
     CLI::App app{
         "hwacme — an ACME client whose keys stay in PKCS#11 tokens, HSMs and TPMs.\n"
         "Key URIs: file:/path/key.pem, pkcs11:token=T;object=O?pin-source=file:/pin, "

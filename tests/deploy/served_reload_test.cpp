@@ -51,6 +51,17 @@ bool alive(int pid) {
     return after_name == std::string::npos || stat.substr(after_name + 2, 1) != "Z";
 }
 
+/// The pid a daemon writes once it runs: it may write the file after the command that started
+/// it returned. A pid of 0 must never reach `kill`, which would signal this process group.
+int started_pid(const fs::path& pid_file) {
+    for (int waited = 0; waited < 200; ++waited) {
+        if (const int pid = pid_in(pid_file); alive(pid)) return pid;
+        std::this_thread::sleep_for(50ms);
+    }
+    FAIL("no running process in " + pid_file.string());
+    return 0;
+}
+
 /// Stops the process whose pid the file names (SIGTERM, SIGKILL after 5 s) unless it is gone.
 void stop_by_pid_file(const fs::path& pid_file) {
     const int pid = pid_in(pid_file);
@@ -206,7 +217,7 @@ TEST_CASE(
     const auto conf = write_nginx_config(site, true);
     start_nginx(site, conf);
     const auto pid_file = site.server_dir / "nginx.pid";
-    const int old_master = pid_in(pid_file);
+    const int old_master = started_pid(pid_file);
 
     renew_under_load("nginx", site, nginx_hook_env(site, conf), pid_file);
     CHECK_FALSE(alive(old_master));
@@ -220,7 +231,7 @@ TEST_CASE(
     const auto conf = write_nginx_config(site, false);
     start_nginx(site, conf);
     const auto pid_file = site.server_dir / "nginx.pid";
-    const int old_master = pid_in(pid_file);
+    const int old_master = started_pid(pid_file);
     const std::string old_serial = site.live_serial();
 
     auto env = nginx_hook_env(site, conf);
@@ -274,6 +285,6 @@ TEST_CASE(
     INFO(started.stderr_text);
     REQUIRE(started.exit_code == 0);
     // What `systemctl reload haproxy` does on Debian, after its configuration test.
-    env.push_back("HAPROXY_RELOAD_COMMAND=kill -USR2 " + std::to_string(pid_in(pid_file)));
+    env.push_back("HAPROXY_RELOAD_COMMAND=kill -USR2 " + std::to_string(started_pid(pid_file)));
     renew_under_load("HAProxy", site, env, pid_file);
 }

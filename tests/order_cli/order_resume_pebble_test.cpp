@@ -2,7 +2,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "agent/cli/order_state.h"
+#include "agent/service/order_state.h"
 #include "tests/order_cli/order_cli_support.h"
 
 using namespace hwacme::test;
@@ -84,7 +84,7 @@ TEST_CASE("a saved order that is already valid is downloaded again without any c
     std::string order_url = order[1].str();
     fs::rename(tmp / "out", tmp / "first");
     // As if the first run had died between the download and writing the files.
-    hwacme::cli::save_order(
+    hwacme::service::save_order(
         tmp / "state",
         {pebble.directory_url(),
          {"valid.example.com"},

@@ -1,4 +1,4 @@
-#include "agent/cli/order_state.h"
+#include "agent/service/order_state.h"
 
 #include <sys/stat.h>
 
@@ -9,7 +9,7 @@
 #include "common/rfc3339.h"
 #include "tests/cli/hwacme_runner.h"
 
-using namespace hwacme::cli;
+using namespace hwacme::service;
 using hwacme::test::TempDir;
 namespace fs = std::filesystem;
 

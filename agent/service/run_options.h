@@ -6,10 +6,12 @@
 #include "agent/http/http_client.h"
 #include "keystore/registry.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
-/// Options every command accepts, before or after the command name.
-struct GlobalOptions {
+/// What one run of hwacme works with: the CA, its trust, the state folder, the TPM and key
+/// policy. The command line's global options fill it; a configuration completes it
+/// (managed_options).
+struct RunOptions {
     std::string server = "https://acme-v02.api.letsencrypt.org/directory";
     /// --server or HWACME_SERVER was given: it then wins over a configuration's CA.
     bool server_given = false;
@@ -32,4 +34,4 @@ struct GlobalOptions {
 /// Every keystore backend this build has, by URI scheme.
 keystore::Registry make_registry();
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -1,12 +1,12 @@
-#include "agent/cli/acme_context.h"
+#include "agent/service/acme_context.h"
 #include "agent/signing/key_signer.h"
 
 #include "common/error.h"
 #include "common/log.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
-AcmeContext::AcmeContext(const GlobalOptions& global_options)
+AcmeContext::AcmeContext(const RunOptions& global_options)
     : global(global_options),
       registry(make_registry()),
       http(global_options.http_options()),
@@ -56,4 +56,4 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     return {std::move(key), std::move(state), std::move(signer)};
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <string>
 
-#include "agent/cli/ca_session.h"
 #include "agent/config/config.h"
+#include "agent/service/ca_session.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// How one certificate is renewed.
 struct RenewalSettings {
@@ -27,4 +27,4 @@ std::string renew_certificate(CaSession& ca, const config::CertificateConfig& ce
                               const std::filesystem::path& state_dir,
                               const RenewalSettings& settings);
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -4,23 +4,23 @@
 #include <optional>
 
 #include "agent/acme/account.h"
-#include "agent/cli/acme_context.h"
-#include "agent/cli/global_options.h"
 #include "agent/config/config.h"
+#include "agent/service/acme_context.h"
+#include "agent/service/run_options.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// The command line's global options completed from the configuration: the configured CA (its
 /// staging directory when `staging`) unless --server was given, and the CA bundle, TCTI and
 /// state folder wherever the command line left them unset — the command line wins.
-GlobalOptions managed_options(const GlobalOptions& command_line, const config::Config& config,
-                              bool staging = false);
+RunOptions managed_options(const RunOptions& command_line, const config::Config& config,
+                           bool staging = false);
 
 /// The CA connection and the account the certificates of one run share. Both are made on first
 /// use, so a run with nothing due does not register or look up an account. Not thread-safe.
 class CaSession {
 public:
-    CaSession(const GlobalOptions& options, const config::CaConfig& ca);
+    CaSession(const RunOptions& options, const config::CaConfig& ca);
     ~CaSession();
     CaSession(const CaSession&) = delete;
     CaSession& operator=(const CaSession&) = delete;
@@ -38,4 +38,4 @@ private:
     std::optional<acme::AccountSession> session_;
 };
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

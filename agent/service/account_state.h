@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// What hwacme remembers of an account at one CA: the account URL and the URI of the key that
 /// signs for it. No key material — the key stays in its store.
@@ -30,4 +30,4 @@ void save_account_state(const std::filesystem::path& state_dir, const AccountSta
 /// Forgets the account of a CA (after deactivation); nothing happens when none is saved.
 void remove_account_state(const std::filesystem::path& state_dir, const std::string& directory_url);
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -1,12 +1,12 @@
-#include "agent/cli/ca_session.h"
+#include "agent/service/ca_session.h"
 
-#include "agent/cli/eab_options.h"
+#include "agent/service/eab_binding.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
-GlobalOptions managed_options(const GlobalOptions& command_line, const config::Config& config,
-                              bool staging) {
-    GlobalOptions options = command_line;
+RunOptions managed_options(const RunOptions& command_line, const config::Config& config,
+                           bool staging) {
+    RunOptions options = command_line;
     const auto& ca = config.ca;
     if (!command_line.server_given)
         options.server = staging && !ca.staging_directory_url.empty() ? ca.staging_directory_url
@@ -18,19 +18,19 @@ GlobalOptions managed_options(const GlobalOptions& command_line, const config::C
     return options;
 }
 
-CaSession::CaSession(const GlobalOptions& options, const config::CaConfig& ca)
+CaSession::CaSession(const RunOptions& options, const config::CaConfig& ca)
     : ca_(ca), context_(std::make_unique<AcmeContext>(options)) {}
 
 CaSession::~CaSession() = default;
 
 acme::AccountSession& CaSession::account() {
     if (session_) return *session_;
-    EabOptions eab{ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg};
-    account_.emplace(resolve_account(*context_, {.account_key_uri = ca_.account_key_uri,
-                                                 .emails = ca_.emails,
-                                                 .agree_tos = ca_.agree_tos,
-                                                 .key_type = ca_.account_key_type,
-                                                 .eab = eab.load()}));
+    account_.emplace(resolve_account(
+        *context_, {.account_key_uri = ca_.account_key_uri,
+                    .emails = ca_.emails,
+                    .agree_tos = ca_.agree_tos,
+                    .key_type = ca_.account_key_type,
+                    .eab = load_eab(ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg)}));
     session_.emplace(context_->acme, *account_->signer, account_->state.account_url);
     return *session_;
 }
@@ -39,4 +39,4 @@ bool CaSession::offers_renewal_info() {
     return context_->acme.directory().renewal_info.has_value();
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

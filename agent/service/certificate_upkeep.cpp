@@ -1,4 +1,4 @@
-#include "agent/cli/certificate_renewal.h"
+#include "agent/service/certificate_renewal.h"
 
 #include "agent/manage/deploy_hook.h"
 #include "agent/manage/release.h"
@@ -6,7 +6,7 @@
 #include "common/rfc3339.h"
 #include "keystore/key_uri.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// Runs the deploy hook of a certificate installed and not yet deployed. A failure keeps
 /// deploy_pending, so the next run tries again; the certificate is never rolled back.
@@ -77,4 +77,4 @@ void CertificateRenewal::destroy_key(const std::string& uri) {
     }
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

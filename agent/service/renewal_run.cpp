@@ -1,4 +1,4 @@
-#include "agent/cli/renewal_run.h"
+#include "agent/service/renewal_run.h"
 
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
@@ -9,20 +9,20 @@
 
 #include "agent/acme/issuance.h"
 #include "agent/acme/renewal_info.h"
-#include "agent/cli/certificate_files.h"
-#include "agent/cli/certificate_renewal.h"
-#include "agent/cli/challenge_setup.h"
 #include "agent/config/key_template.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/deploy_hook.h"
 #include "agent/manage/release.h"
 #include "agent/manage/renewal_schedule.h"
+#include "agent/service/certificate_files.h"
+#include "agent/service/certificate_renewal.h"
+#include "agent/service/challenge_setup.h"
 #include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 namespace {
 
 TimePoint now_seconds() {
@@ -295,4 +295,4 @@ std::string renew_certificate(CaSession& ca, const config::CertificateConfig& ce
     }
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// An order `hwacme issue` has under way: saved before any challenge is answered so that a rerun
 /// after an interruption resumes it instead of ordering again, and forgotten once the
@@ -45,4 +45,4 @@ void remove_saved_order(const std::filesystem::path& state_dir, const SavedOrder
 /// Every saved order, of every CA, oldest first; unreadable records are warned about and left out.
 std::vector<SavedOrder> list_saved_orders(const std::filesystem::path& state_dir);
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -1,14 +1,14 @@
-#include "agent/cli/challenge_setup.h"
+#include "agent/service/challenge_setup.h"
 
 #include "agent/acme/dns01_solver.h"
 #include "agent/acme/http01_solver.h"
 #include "agent/acme/order.h"
 #include "agent/acme/tls_alpn01_solver.h"
-#include "agent/cli/certificate_files.h"
+#include "agent/service/certificate_files.h"
 #include "common/error.h"
 #include "common/log.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 ChallengeSetup set_up_challenge(const config::ChallengeConfig& challenge) {
     ChallengeSetup setup;
@@ -51,4 +51,4 @@ std::vector<std::string> choose_chain(acme::AccountSession& session,
     return chain;
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -7,21 +7,21 @@
 
 #include "agent/acme/account.h"
 #include "agent/acme/client.h"
-#include "agent/cli/account_state.h"
-#include "agent/cli/global_options.h"
 #include "agent/http/http_client.h"
+#include "agent/service/account_state.h"
+#include "agent/service/run_options.h"
 #include "agent/signing/request_signer.h"
 #include "keystore/registry.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// Everything a command needs to talk to the CA: one HTTP client (one TLS connection), the ACME
 /// transport and the keystore backends.
 class AcmeContext {
 public:
-    explicit AcmeContext(const GlobalOptions& global);
+    explicit AcmeContext(const RunOptions& global);
 
-    const GlobalOptions& global;
+    const RunOptions& global;
     keystore::Registry registry;
     http::Client http;
     acme::Client acme;
@@ -50,4 +50,4 @@ struct ActiveAccount {
 /// Error{NotFound} telling the operator what to run when there is none and it cannot register.
 ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& request);
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

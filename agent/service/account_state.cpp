@@ -1,4 +1,4 @@
-#include "agent/cli/account_state.h"
+#include "agent/service/account_state.h"
 
 #include <boost/json.hpp>
 
@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "common/json_member.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 namespace {
 
 /// "https://127.0.0.1:14000/dir" → "127.0.0.1_14000_dir": one folder per CA directory.
@@ -75,4 +75,4 @@ void remove_account_state(const std::filesystem::path& state_dir,
     if (ec) throw Error(Errc::Io, "cannot remove the account state: " + ec.message());
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

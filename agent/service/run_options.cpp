@@ -1,4 +1,4 @@
-#include "agent/cli/global_options.h"
+#include "agent/service/run_options.h"
 
 #include <curl/curl.h>
 #include <unistd.h>
@@ -13,9 +13,9 @@
 #error "HWACME_VERSION must be defined by the build"
 #endif
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
-std::filesystem::path GlobalOptions::state_path() const {
+std::filesystem::path RunOptions::state_path() const {
     if (!state_dir.empty()) return state_dir;
     if (::geteuid() == 0) return "/var/lib/hwacme";
     if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg)
@@ -24,7 +24,7 @@ std::filesystem::path GlobalOptions::state_path() const {
     return std::filesystem::path(home && *home ? home : ".") / ".local/state/hwacme";
 }
 
-http::ClientOptions GlobalOptions::http_options() const {
+http::ClientOptions RunOptions::http_options() const {
     http::ClientOptions options;
     options.ca_bundle = ca_bundle;
     options.verbose = verbose;
@@ -32,7 +32,7 @@ http::ClientOptions GlobalOptions::http_options() const {
     return options;
 }
 
-keystore::KeystoreOptions GlobalOptions::keystore_options() const {
+keystore::KeystoreOptions RunOptions::keystore_options() const {
     return {.allow_extractable = allow_extractable,
             .tcti = tcti,
             .tpm_lock_file = state_path() / "tpm.lock",
@@ -47,4 +47,4 @@ keystore::Registry make_registry() {
     return registry;
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -11,7 +11,7 @@
 #include "agent/http/http01_responder.h"
 #include "agent/http/tls_alpn01_responder.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// The solver for a challenge type and the server it answers through, if any; the servers stop
 /// when this goes out of scope.
@@ -31,4 +31,4 @@ std::vector<std::string> choose_chain(acme::AccountSession& session,
                                       const acme::IssuedCertificate& issued,
                                       const std::string& preferred_issuer);
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -8,7 +8,7 @@
 #include "common/bytes.h"
 #include "common/c_handle.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// The PEM certificates in a chain, in order, each as its own "-----BEGIN…END-----\n" block.
 /// Error{Protocol} when there is none or one does not parse.
@@ -48,4 +48,4 @@ struct CertificateFiles {
 CertificateFiles write_certificate_files(const std::filesystem::path& out_dir,
                                          const std::vector<std::string>& chain_pems);
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

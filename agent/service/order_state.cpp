@@ -1,11 +1,11 @@
-#include "agent/cli/order_state.h"
+#include "agent/service/order_state.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <tuple>
 
-#include "agent/cli/account_state.h"
+#include "agent/service/account_state.h"
 #include "common/atomic_file.h"
 #include "common/directories.h"
 #include "common/error.h"
@@ -14,7 +14,7 @@
 #include "common/rfc3339.h"
 #include "keystore/key.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 namespace {
 
 /// The folder of one CA's orders, named as its account folder is.
@@ -147,4 +147,4 @@ std::vector<SavedOrder> list_saved_orders(const std::filesystem::path& state_dir
     return orders;
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -5,12 +5,12 @@
 #include <string>
 
 #include "agent/acme/issuance.h"
-#include "agent/cli/renewal_run.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"
+#include "agent/service/renewal_run.h"
 #include "common/log.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 
 /// One certificate's pass of a run: its state is loaded once, changed step by step and saved
 /// after every step that a rerun after a crash must know about. renewal_run.cpp renews and
@@ -65,4 +65,4 @@ private:
     manage::CertificateState state_;
 };
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service

@@ -1,4 +1,4 @@
-#include "agent/cli/certificate_files.h"
+#include "agent/service/certificate_files.h"
 
 #include <arpa/inet.h>
 #include <openssl/pem.h>
@@ -11,7 +11,7 @@
 #include "common/error.h"
 #include "common/openssl_error.h"
 
-namespace hwacme::cli {
+namespace hwacme::service {
 namespace {
 
 constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
@@ -131,4 +131,4 @@ CertificateFiles write_certificate_files(const std::filesystem::path& out_dir,
     return files;
 }
 
-}  // namespace hwacme::cli
+}  // namespace hwacme::service
