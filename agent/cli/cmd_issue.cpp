@@ -2,20 +2,12 @@
 #include <iostream>
 #include <memory>
 
-#include "agent/acme/issuance.h"
-#include "agent/acme/order.h"
-#include "agent/acme/renewal_info.h"
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
 #include "agent/http/listen.h"
-#include "agent/service/acme_context.h"
 #include "agent/service/certificate_files.h"
-#include "agent/service/challenge_setup.h"
-#include "agent/service/order_state.h"
-#include "agent/signing/key_signer.h"
+#include "agent/service/issue_to_files.h"
 #include "common/error.h"
-#include "common/log.h"
-#include "pkcs11/certificate_store.h"
 
 namespace hwacme::cli {
 namespace {
@@ -43,11 +35,6 @@ struct IssueArgs {
     std::string replaces;  ///< PEM file of the certificate this issuance renews
     EabOptions eab;
 };
-
-std::optional<std::string> optional_if_set(const std::string& value) {
-    if (value.empty()) return std::nullopt;
-    return value;
-}
 
 void print_summary(const service::CertificateFiles& files,
                    const service::CertificateSummary& summary, const std::string& key_uri,
@@ -94,108 +81,23 @@ config::ChallengeConfig challenge_config(const IssueArgs& args) {
     return challenge;
 }
 
-/// The ARI identifier of the certificate in `pem_file` for newOrder's `replaces` (RFC 9773 §5),
-/// or nullopt when none is asked or the CA offers no renewalInfo and would not understand it.
-std::optional<std::string> replaces_id(acme::Client& acme, const std::string& pem_file) {
-    if (pem_file.empty()) return std::nullopt;
-    auto certificate = service::load_certificate_file(pem_file);
-    if (!acme.directory().renewal_info) {
-        log::info("the CA offers no renewalInfo (ARI): --replaces " + pem_file + " is skipped");
-        return std::nullopt;
-    }
-    return acme::ari_certificate_id(certificate.get());
-}
-
-/// Keeps the order of this issuance in the state folder while it is under way, so that a rerun
-/// after a crash, a Ctrl-C or a failed validation resumes it instead of ordering again.
-class InFlightOrder {
-public:
-    InFlightOrder(const service::RunOptions& global, const std::vector<std::string>& names,
-                  const std::string& key_uri)
-        : state_dir_(global.state_path()),
-          record_{global.server, service::name_set(names), key_uri, {}, {}} {}
-
-    /// The order an earlier run of the same issuance left unfinished.
-    std::optional<std::string> saved_url() const {
-        auto saved = service::load_saved_order(state_dir_, record_.directory_url, record_.names,
-                                               record_.key_uri);
-        if (!saved) return std::nullopt;
-        return saved->order_url;
-    }
-    void save(const acme::Order& order) {
-        record_.order_url = order.url;
-        record_.saved_at =
-            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        service::save_order(state_dir_, record_);
-        log::debug("saved order " + order.url + " in " +
-                   service::saved_order_path(state_dir_, record_.directory_url, record_.names,
-                                             record_.key_uri)
-                       .string());
-    }
-    void forget() { service::remove_saved_order(state_dir_, record_); }
-
-private:
-    std::filesystem::path state_dir_;
-    service::SavedOrder record_;
-};
-
 void run_issue(const service::RunOptions& global, const IssueArgs& args) {
-    // A name the CA could never certify must not cost a key or an account.
-    for (const auto& name : args.names) acme::identifier_for(name);
-    service::AcmeContext context(global);
-    context.http.set_deadline(std::chrono::steady_clock::now() +
-                              std::chrono::seconds(args.timeout_seconds));
-    auto certificate_key_uri = keystore::KeyUri::parse(args.key_uri);
-    if (args.store_cert_in_token && certificate_key_uri.scheme() != "pkcs11")
-        throw Error(Errc::InvalidArgument, "--store-cert-in-token needs a pkcs11: key, not " +
-                                               certificate_key_uri.scheme() + ":");
-    // A webroot that is refused, or a port that is taken, must not cost a key or an account.
-    service::ChallengeSetup challenge = service::set_up_challenge(challenge_config(args));
-    auto account = service::resolve_account(context, {.account_key_uri = args.account_key,
-                                                      .emails = args.emails,
-                                                      .agree_tos = args.agree_tos,
-                                                      .eab = args.eab.load()});
-    // Reach the CA before a key is generated for it: an unreachable CA must leave nothing behind.
-    context.acme.directory();
-    auto replaces = replaces_id(context.acme, args.replaces);
-    auto certificate_key = keystore::open_or_generate_key(context.registry, certificate_key_uri,
-                                                          args.key_type, global.keystore_options());
-    if (certificate_key.generated)
-        log::info("generated certificate key " + certificate_key->uri() + " (" +
-                  std::string(keystore::to_string(certificate_key->type())) + ")");
-
-    acme::AccountSession session(context.acme, *account.signer, account.state.account_url);
-    const signing::KeySigner certificate_signer(*certificate_key);
-    acme::IssuanceRequest request;
-    request.names = args.names;
-    request.certificate_key = &certificate_signer;
-    request.solver = challenge.solver.get();
-    request.timeout = std::chrono::seconds(args.timeout_seconds);
-    request.order_options.profile = optional_if_set(args.profile);
-    request.order_options.replaces = replaces;
-    InFlightOrder in_flight(global, args.names, certificate_key->uri());
-    request.resume_order_url = in_flight.saved_url();
-    request.on_order = [&in_flight](const acme::Order& order) { in_flight.save(order); };
-    auto issued = acme::issue_certificate(session, request);
-
-    auto chain = service::choose_chain(session, issued, args.preferred_chain);
-    auto leaf = service::parse_pem_certificate(chain.front());
-    if (!service::certifies_key(leaf.get(), certificate_key->public_key().get())) {
-        // Resuming this finished order would only fetch the same certificate again.
-        in_flight.forget();
-        throw Error(Errc::Protocol, "the CA's certificate " + issued.certificate_url +
-                                        " does not carry the public key of " +
-                                        certificate_key->uri());
-    }
-    auto files = service::write_certificate_files(args.out_dir, chain);
-    in_flight.forget();
-    if (args.store_cert_in_token) {
-        pkcs11::store_certificate(keystore::KeyUri::parse(certificate_key->uri()), leaf.get());
-        log::info("stored the certificate in the token beside " + certificate_key->uri());
-    }
-    print_summary(files, service::summarize(leaf.get()), certificate_key->uri(), args.json);
-    log::debug("requests: " + std::to_string(context.http.request_count()) +
-               ", connections: " + std::to_string(context.http.connection_count()));
+    service::IssueRequest request{.names = args.names,
+                                  .key_uri = args.key_uri,
+                                  .key_type = args.key_type,
+                                  .out_dir = args.out_dir,
+                                  .challenge = challenge_config(args),
+                                  .account = {.account_key_uri = args.account_key,
+                                              .emails = args.emails,
+                                              .agree_tos = args.agree_tos,
+                                              .eab = args.eab.load()},
+                                  .timeout = std::chrono::seconds(args.timeout_seconds),
+                                  .store_cert_in_token = args.store_cert_in_token,
+                                  .preferred_chain = args.preferred_chain,
+                                  .profile = args.profile,
+                                  .replaces = args.replaces};
+    auto issued = service::issue_to_files(global, request);
+    print_summary(issued.files, issued.summary, issued.key_uri, args.json);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "agent/acme/issuance.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"
+#include "agent/service/certificate_pipeline.h"
 #include "agent/service/renewal_run.h"
 #include "common/log.h"
 
@@ -43,9 +44,7 @@ private:
                                                         TimePoint now);
     std::string renew(TimePoint now);
     manage::PendingRenewal begin_renewal(TimePoint now);
-    acme::IssuedCertificate order(manage::PendingRenewal& pending, const keystore::Key& key);
-    std::string install(const manage::PendingRenewal& pending, const keystore::Key& key,
-                        const acme::IssuedCertificate& issued);
+    std::string obtain(manage::PendingRenewal& pending, const keystore::Key& key);
     std::string record_installed(const manage::InstalledCertificate& installed);
     std::optional<manage::SuggestedWindow> window_of_new(const std::string& ari_id,
                                                          manage::CertificateState& state,
@@ -57,6 +56,9 @@ private:
         return (state_.current && state_.current->key_uri == key_uri) ||
                (state_.pending && state_.pending->key_uri == key_uri);
     }
+
+    class PendingOrder;  // the pending renewal as the order to resume
+    class ReleaseSink;   // a release made live by the `current` link, then recorded
 
     CaSession& ca_;
     const config::CertificateConfig& cert_;

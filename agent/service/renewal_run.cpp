@@ -15,6 +15,7 @@
 #include "agent/manage/release.h"
 #include "agent/manage/renewal_schedule.h"
 #include "agent/service/certificate_files.h"
+#include "agent/service/certificate_pipeline.h"
 #include "agent/service/certificate_renewal.h"
 #include "agent/service/challenge_setup.h"
 #include "agent/signing/key_signer.h"
@@ -154,8 +155,7 @@ std::string CertificateRenewal::renew(TimePoint now) {
         }
     };
     try {
-        auto issued = order(pending, *key);
-        std::string summary = install(pending, *key, issued);
+        std::string summary = obtain(pending, *key);
         dispose_key();
         return summary;
     } catch (...) {
@@ -181,56 +181,83 @@ manage::PendingRenewal CertificateRenewal::begin_renewal(TimePoint now) {
     return pending;
 }
 
-acme::IssuedCertificate CertificateRenewal::order(manage::PendingRenewal& pending,
-                                                  const keystore::Key& key) {
+class CertificateRenewal::PendingOrder final : public OrderResume {
+public:
+    PendingOrder(CertificateRenewal& renewal, manage::PendingRenewal& pending)
+        : renewal_(renewal), pending_(pending) {}
+
+    std::optional<std::string> saved_url() const override {
+        if (pending_.order_url) renewal_.progress("resuming order " + *pending_.order_url);
+        return pending_.order_url;
+    }
+    void save(const acme::Order& order) override {
+        if (pending_.order_url == order.url) return;
+        pending_.order_url = order.url;
+        renewal_.state_.pending = pending_;
+        renewal_.save();
+        renewal_.progress("order " + order.url + " saved; waiting for validation");
+    }
+    /// Once installed, the renewal is no longer pending at all; before, only its order is
+    /// given up, and the next run orders anew for the same key.
+    void forget() override {
+        pending_.order_url.reset();
+        if (!renewal_.state_.pending || !renewal_.state_.pending->order_url) return;
+        renewal_.state_.pending->order_url.reset();
+        renewal_.save();
+    }
+
+private:
+    CertificateRenewal& renewal_;
+    manage::PendingRenewal& pending_;
+};
+
+/// Publishes the new certificate with its key (one rename makes the pair live), then records it.
+class CertificateRenewal::ReleaseSink final : public CertificateSink {
+public:
+    ReleaseSink(CertificateRenewal& renewal, const manage::PendingRenewal& pending)
+        : renewal_(renewal), pending_(pending) {}
+
+    std::string install(const ObtainedCertificate& certificate) override {
+        X509* leaf = certificate.leaf.get();
+        manage::InstalledCertificate installed{
+            .serial_hex = summarize(leaf).serial_hex,
+            .key_uri = pending_.key_uri,
+            .key_generation = pending_.key_generation,
+            .not_before = time_point_of(X509_get0_notBefore(leaf)),
+            .not_after = time_point_of(X509_get0_notAfter(leaf)),
+            .ari_id = ari_id_of(leaf),
+            .release_dir = {}};
+        const auto& cert = renewal_.cert_;
+        auto release = manage::write_release(cert.output_dir, installed.serial_hex,
+                                             certificate.chain, installed.key_uri, cert.file_mode);
+        manage::activate_release(cert.output_dir, release);
+        installed.release_dir = release.dir;
+        renewal_.progress("installed serial " + installed.serial_hex + " in " +
+                          release.dir.string());
+        return renewal_.record_installed(installed);
+    }
+
+private:
+    CertificateRenewal& renewal_;
+    const manage::PendingRenewal& pending_;
+};
+
+std::string CertificateRenewal::obtain(manage::PendingRenewal& pending, const keystore::Key& key) {
     ChallengeSetup challenge = set_up_challenge(cert_.challenge);
-    const signing::KeySigner signer(key);
-    acme::IssuanceRequest request;
-    request.names = cert_.identifiers;
-    request.certificate_key = &signer;
-    request.solver = challenge.solver.get();
-    request.timeout = settings_.timeout;
+    CertificateOrder order{.names = cert_.identifiers,
+                           .key_uri = pending.key_uri,
+                           .timeout = settings_.timeout,
+                           .order_options = {},
+                           .preferred_chain = cert_.preferred_chain};
     // RFC 9773 §5: tell the CA which certificate this one replaces, when it takes part in ARI.
     if (!settings_.dry_run && state_.current && !state_.current->ari_id.empty() &&
         ca_.offers_renewal_info())
-        request.order_options.replaces = state_.current->ari_id;
-    if (!cert_.profile.empty()) request.order_options.profile = cert_.profile;
-    request.resume_order_url = pending.order_url;
-    request.on_order = [this, &pending](const acme::Order& order) {
-        if (pending.order_url == order.url) return;
-        pending.order_url = order.url;
-        state_.pending = pending;
-        save();
-        progress("order " + order.url + " saved; waiting for validation");
-    };
-    if (pending.order_url) progress("resuming order " + *pending.order_url);
-    return acme::issue_certificate(ca_.account(), request);
-}
-
-/// Publishes the new certificate with its key (one rename makes the pair live), then records it.
-std::string CertificateRenewal::install(const manage::PendingRenewal& pending,
-                                        const keystore::Key& key,
-                                        const acme::IssuedCertificate& issued) {
-    auto chain = choose_chain(ca_.account(), issued, cert_.preferred_chain);
-    auto leaf = parse_pem_certificate(chain.front());
-    if (!certifies_key(leaf.get(), key.public_key().get()))
-        throw Error(Errc::Protocol, "the CA's certificate " + issued.certificate_url +
-                                        " does not carry the public key of " + pending.key_uri);
-    manage::InstalledCertificate installed{
-        .serial_hex = summarize(leaf.get()).serial_hex,
-        .key_uri = pending.key_uri,
-        .key_generation = pending.key_generation,
-        .not_before = time_point_of(X509_get0_notBefore(leaf.get())),
-        .not_after = time_point_of(X509_get0_notAfter(leaf.get())),
-        .ari_id = ari_id_of(leaf.get()),
-        .release_dir = {}};
-    auto release = manage::write_release(cert_.output_dir, installed.serial_hex, chain,
-                                         installed.key_uri, cert_.file_mode);
-    manage::activate_release(cert_.output_dir, release);
-    installed.release_dir = release.dir;
-    progress("installed serial " + installed.serial_hex + " in " + release.dir.string());
-
-    return record_installed(installed);
+        order.order_options.replaces = state_.current->ari_id;
+    if (!cert_.profile.empty()) order.order_options.profile = cert_.profile;
+    const signing::KeySigner signer(key);
+    PendingOrder resume(*this, pending);
+    ReleaseSink sink(*this, pending);
+    return obtain_and_install(ca_.account(), signer, *challenge.solver, order, resume, sink);
 }
 
 /// Saves the certificate just made live as current: the previous key retires into its grace
