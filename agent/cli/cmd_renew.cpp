@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "agent/cli/command.h"
+#include "agent/cli/metrics_output.h"
 #include "agent/cli/renewal_run.h"
 #include "agent/config/config.h"
 #include "agent/http/http_client.h"
@@ -87,6 +88,7 @@ void run_renew(const GlobalOptions& command_line, const RenewArgs& args) {
                              .dry_run = args.dry_run,
                              .timeout = std::chrono::seconds(args.timeout_seconds)};
     CaSession ca(options, config.ca);
+    manage::RunTally tally(options.state_path());
     std::string failed;
     std::optional<Errc> first_failure;
     for (const auto& certificate : certificates) {
@@ -96,14 +98,17 @@ void run_renew(const GlobalOptions& command_line, const RenewArgs& args) {
             std::cout << (args.dry_run ? "dry run: " : "")
                       << renew_certificate(ca, certificate, options.state_path(), settings)
                       << std::endl;
+            tally.add(certificate.name, true);
         } catch (const std::exception& e) {
             // One line per certificate, naming it: the others carry on.
             log::error("hwacme: " + certificate.name + ": " + e.what());
             auto* error = dynamic_cast<const Error*>(&e);
             if (!first_failure) first_failure = error ? error->code() : Errc::Io;
             failed += (failed.empty() ? "" : ", ") + certificate.name;
+            tally.add(certificate.name, false);
         }
     }
+    if (!args.dry_run) publish_run_metrics(config, options.state_path(), tally);
     if (first_failure) throw Error(*first_failure, "renewal failed for " + failed);
 }
 
