@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tests/support/promtool.h"
+#include "tests/support/slurp.h"
 #include "tests/support/temp_dir.h"
 
 using namespace hwacme;
@@ -115,4 +116,29 @@ TEST_CASE("a label value with quotes backslashes and line feeds still parses", "
                Catch::Contains("{certificate=\"we\\\"ird\\\\na\\nme\",key_device=\"pkcs11\"}"));
     test::TempDir tmp("hwacme-metrics");
     test::require_promtool_accepts(write(tmp, text));
+}
+
+TEST_CASE("the alert rules of docs/monitoring.md load in Prometheus and name metrics that exist",
+          "[unit]") {
+    auto doc = test::slurp(std::string(HWACME_SOURCE_DIR) + "/docs/monitoring.md");
+    auto begin = doc.find("```yaml\n");
+    REQUIRE(begin != std::string::npos);
+    begin += 8;
+    auto rules = doc.substr(begin, doc.find("```", begin) - begin);
+    test::TempDir tmp("hwacme-rules");
+    std::ofstream(tmp / "rules.yml") << rules;
+    auto checked = test::run_command({"promtool", "check", "rules", (tmp / "rules.yml").string()});
+    INFO(checked.stdout_text << checked.stderr_text);
+    REQUIRE(checked.exit_code == 0);
+
+    RunRecord run{.finished = kNow, .renewed = 0, .failed = 0, .attempts = {{"www", {kNow, true}}}};
+    auto text =
+        render_metrics({issued("www", "file", kNow + days(40), kNow + days(10))}, run, kNow);
+    const std::regex metric(R"(hwacme_[a-z_]+)");
+    for (auto it = std::sregex_iterator(rules.begin(), rules.end(), metric);
+         it != std::sregex_iterator(); ++it) {
+        INFO(it->str());
+        CHECK_THAT(text, Catch::Contains("\n" + it->str() + "{") ||
+                             Catch::Contains("\n" + it->str() + " "));
+    }
 }
