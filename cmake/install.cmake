@@ -1,4 +1,5 @@
-# Installation rules (cmake --install): the executable, systemd units, example hooks, docs.
+# Installation rules (cmake --install): the executable, systemd units, example hooks, docs,
+# man pages, bash completion.
 #   cmake --install build                     # /usr/local
 #   cmake --install build --prefix /usr       # as a distribution package would
 #   DESTDIR=/tmp/stage cmake --install build --prefix /usr
@@ -43,6 +44,20 @@ install(FILES dist/systemd/hwacme.service.d/pkcs11-pin-credential.conf
         DESTINATION ${CMAKE_INSTALL_DATADIR}/hwacme/examples/hwacme.service.d)
 install(FILES dist/openssl/openssl-tpm2.cnf dist/openssl/openssl-pkcs11-engine.cnf
         DESTINATION ${CMAKE_INSTALL_DATADIR}/hwacme/examples)
+# A configuration that renews nothing until edited; the Debian package installs it as
+# /etc/hwacme/hwacme.json. Never installed into SYSCONFDIR here: a reinstall would overwrite
+# the operator's configuration.
+install(FILES dist/hwacme.json DESTINATION ${CMAKE_INSTALL_DATADIR}/hwacme/examples)
+
+# Where bash-completion's loader looks for the completion of the command `hwacme`.
+install(FILES dist/completion/hwacme
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+if(HWACME_SCDOC)
+  install(FILES ${PROJECT_BINARY_DIR}/man/hwacme.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  install(FILES ${PROJECT_BINARY_DIR}/man/hwacme.json.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+endif()
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")
+# The man pages' sources are installed as man pages, not as an empty folder of the docs.
+install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md"
+        PATTERN man EXCLUDE)

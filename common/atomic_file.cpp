@@ -66,4 +66,13 @@ std::string read_file(const std::filesystem::path& path) {
     return ss.str();
 }
 
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {
+    try {
+        return read_file(path);
+    } catch (const Error& e) {
+        if (e.code() == Errc::NotFound) return std::nullopt;
+        throw;
+    }
+}
+
 }  // namespace hwacme

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace hwacme {
@@ -13,5 +15,8 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 
 /// Reads a whole file; Error{NotFound} when it does not exist, Error{Io} otherwise.
 std::string read_file(const std::filesystem::path& path);
+
+/// The same, or nullopt when the file does not exist: for state a first run has not written.
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);
 
 }  // namespace hwacme

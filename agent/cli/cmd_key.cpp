@@ -1,11 +1,13 @@
-#include <algorithm>
+#include <boost/json.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "agent/cli/command.h"
 #include "agent/jose/jwk.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "keystore/public_key_text.h"
 
 namespace hwacme::cli {
 namespace {
@@ -13,7 +15,23 @@ namespace {
 struct KeyArgs {
     std::string uri;
     keystore::KeyType type = keystore::KeyType::EcP256;
+    bool json = false;
 };
+
+/// What `key show` tells of a key: its store's custody facts, then what its public half is.
+struct KeyReport {
+    std::string uri;
+    std::vector<std::pair<std::string, std::string>> facts;
+    std::optional<std::string> refused;  ///< why the custody check refuses the key
+    std::string type;
+    std::string jwk_thumbprint;
+    std::string spki_sha256;
+    std::string public_key_pem;
+};
+
+boost::json::value string_or_null(const std::string& text) {
+    return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
+}
 
 std::unique_ptr<keystore::Keystore> open_store(const service::RunOptions& global,
                                                const keystore::KeyUri& uri) {
@@ -29,29 +47,80 @@ void run_generate(const service::RunOptions& global, const KeyArgs& args) {
 
 void run_list(const service::RunOptions& global, const KeyArgs& args) {
     auto uri = keystore::KeyUri::parse(args.uri);
-    for (const auto& info : open_store(global, uri)->list(uri)) {
+    auto keys = open_store(global, uri)->list(uri);
+    if (args.json) {
+        boost::json::array out;
+        for (const auto& info : keys)
+            out.push_back({{"uri", info.uri},
+                           {"type", info.type ? boost::json::value(keystore::to_string(*info.type))
+                                              : boost::json::value(nullptr)},
+                           {"description", info.description}});
+        std::cout << boost::json::serialize(boost::json::object{{"keys", out}}) << "\n";
+        return;
+    }
+    for (const auto& info : keys) {
         std::cout << info.uri << "\t"
                   << (info.type ? std::string(keystore::to_string(*info.type)) : "?") << "\t"
                   << info.description << "\n";
     }
 }
 
-void run_show(const service::RunOptions& global, const KeyArgs& args) {
-    auto uri = keystore::KeyUri::parse(args.uri);
+KeyReport report_key(const service::RunOptions& global, const keystore::KeyUri& uri) {
     auto store = open_store(global, uri);
-    // The facts come first: they matter most for a key its custody check refuses to use.
-    auto facts = store->describe(uri);
-    if (std::none_of(facts.begin(), facts.end(), [](const auto& f) { return f.first == "uri"; }))
-        std::cout << "uri: " << uri.str() << "\n";
-    for (const auto& [name, value] : facts)
-        std::cout << name << ": " << log::printable(value) << "\n";
+    KeyReport report;
+    report.uri = uri.str();
+    report.facts = store->describe(uri);
+    for (const auto& [name, value] : report.facts)
+        if (name == "uri") report.uri = value;
     try {
         auto key = store->open(uri);
-        std::cout << "jwk thumbprint: " << jose::jwk_thumbprint(key->public_key().get()) << "\n";
+        report.type = keystore::to_string(key->type());
+        report.jwk_thumbprint = jose::jwk_thumbprint(key->public_key().get());
+        report.spki_sha256 = keystore::spki_sha256_hex(*key);
+        report.public_key_pem = keystore::public_key_pem(*key);
     } catch (const Error& e) {
         if (e.code() != Errc::Custody) throw;
-        std::cout << "usable: no (" << e.what() << "; --allow-extractable accepts it)\n";
+        report.refused = e.what();
     }
+    return report;
+}
+
+void print_report_json(const KeyReport& report) {
+    boost::json::object facts;
+    for (const auto& [name, value] : report.facts)
+        if (name != "uri") facts[name] = value;
+    boost::json::object out{{"uri", report.uri},
+                            {"facts", facts},
+                            {"usable", !report.refused},
+                            {"refused", report.refused ? boost::json::value(*report.refused)
+                                                       : boost::json::value(nullptr)},
+                            {"type", string_or_null(report.type)},
+                            {"jwk_thumbprint", string_or_null(report.jwk_thumbprint)},
+                            {"spki_sha256", string_or_null(report.spki_sha256)},
+                            {"public_key_pem", string_or_null(report.public_key_pem)}};
+    std::cout << boost::json::serialize(out) << "\n";
+}
+
+void print_report_text(const KeyReport& report) {
+    // The facts come first: they matter most for a key its custody check refuses to use.
+    std::cout << "uri: " << log::printable(report.uri) << "\n";
+    for (const auto& [name, value] : report.facts)
+        if (name != "uri") std::cout << name << ": " << log::printable(value) << "\n";
+    if (report.refused) {
+        std::cout << "usable: no (" << *report.refused << "; --allow-extractable accepts it)\n";
+        return;
+    }
+    std::cout << "jwk thumbprint: " << report.jwk_thumbprint << "\n"
+              << "spki sha256: " << report.spki_sha256 << "\n"
+              << report.public_key_pem;
+}
+
+void run_show(const service::RunOptions& global, const KeyArgs& args) {
+    auto report = report_key(global, keystore::KeyUri::parse(args.uri));
+    if (args.json)
+        print_report_json(report);
+    else
+        print_report_text(report);
 }
 
 void run_delete(const service::RunOptions& global, const KeyArgs& args) {
@@ -62,11 +131,13 @@ void run_delete(const service::RunOptions& global, const KeyArgs& args) {
 
 void add_verb(CLI::App& key, service::RunOptions& global, Commands& commands,
               const std::string& name, const std::string& help,
-              void (*run)(const service::RunOptions&, const KeyArgs&), bool with_type = false) {
+              void (*run)(const service::RunOptions&, const KeyArgs&), bool with_type = false,
+              bool with_json = false) {
     auto args = std::make_shared<KeyArgs>();
     auto* verb = key.add_subcommand(name, help);
     verb->add_option("uri", args->uri, "key URI (file:, pkcs11:, tpm2:)")->required();
     if (with_type) add_key_type_option(*verb, "--type", args->type, "the key");
+    if (with_json) verb->add_flag("--json", args->json, "print one JSON object on stdout");
     commands.push_back({verb, [&global, args, run] { run(global, *args); }});
 }
 
@@ -93,9 +164,12 @@ void add_key_commands(CLI::App& app, service::RunOptions& global, Commands& comm
     key->require_subcommand(1);
     add_verb(*key, global, commands, "generate", "generate a key inside its store", run_generate,
              true);
-    add_verb(*key, global, commands, "list", "list the keys of a folder, token or TPM", run_list);
-    add_verb(*key, global, commands, "show", "print a key's type, thumbprint and custody facts",
-             run_show);
+    add_verb(*key, global, commands, "list", "list the keys of a folder, token or TPM", run_list,
+             false, true);
+    add_verb(*key, global, commands, "show",
+             "print a key's custody facts, type, thumbprint, public key (PEM) and the SHA-256 of "
+             "its SubjectPublicKeyInfo",
+             run_show, false, true);
     add_verb(*key, global, commands, "delete", "destroy a key in its store", run_delete);
 }
 

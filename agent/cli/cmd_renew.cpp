@@ -10,6 +10,7 @@
 #include "agent/http/http_client.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/state_lock.h"
+#include "agent/service/metrics_output.h"
 #include "agent/service/renewal_run.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -88,6 +89,7 @@ void run_renew(const service::RunOptions& command_line, const RenewArgs& args) {
                                       .dry_run = args.dry_run,
                                       .timeout = std::chrono::seconds(args.timeout_seconds)};
     service::CaSession ca(options, config.ca);
+    manage::RunTally tally(options.state_path());
     std::string failed;
     std::optional<Errc> first_failure;
     for (const auto& certificate : certificates) {
@@ -97,14 +99,17 @@ void run_renew(const service::RunOptions& command_line, const RenewArgs& args) {
             std::cout << (args.dry_run ? "dry run: " : "")
                       << service::renew_certificate(ca, certificate, options.state_path(), settings)
                       << std::endl;
+            tally.add(certificate.name, true);
         } catch (const std::exception& e) {
             // One line per certificate, naming it: the others carry on.
             log::error("hwacme: " + certificate.name + ": " + e.what());
             auto* error = dynamic_cast<const Error*>(&e);
             if (!first_failure) first_failure = error ? error->code() : Errc::Io;
             failed += (failed.empty() ? "" : ", ") + certificate.name;
+            tally.add(certificate.name, false);
         }
     }
+    if (!args.dry_run) service::publish_run_metrics(config, options.state_path(), tally);
     if (first_failure) throw Error(*first_failure, "renewal failed for " + failed);
 }
 

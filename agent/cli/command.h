@@ -31,5 +31,6 @@ void add_renew_command(CLI::App& app, service::RunOptions& global, Commands& com
 void add_status_commands(CLI::App& app, service::RunOptions& global, Commands& commands);
 void add_snippet_command(CLI::App& app, service::RunOptions& global, Commands& commands);
 void add_renewal_info_command(CLI::App& app, service::RunOptions& global, Commands& commands);
+void add_metrics_command(CLI::App& app, service::RunOptions& global, Commands& commands);
 
 }  // namespace hwacme::cli

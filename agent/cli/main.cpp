@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
     hwacme::cli::add_status_commands(app, global, commands);
     hwacme::cli::add_snippet_command(app, global, commands);
     hwacme::cli::add_renewal_info_command(app, global, commands);
+    hwacme::cli::add_metrics_command(app, global, commands);
 
     try {
         app.parse(argc, argv);

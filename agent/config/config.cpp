@@ -5,6 +5,7 @@
 //   "state_dir": "/var/lib/hwacme",            // optional; absolute
 //   "tcti": "swtpm:host=127.0.0.1,port=2321",  // optional; TPM for tpm2: keys
 //   "tpm_flush_stale": false,              // optional; flush what killed runs left (no RM)
+//   "metrics_file": "/var/lib/prometheus/node-exporter/hwacme.prom",  // optional; absolute
 //   "ca": {                                    // required
 //     "directory": "https://…/directory",      // required; http(s) URL
 //     "staging_directory": "https://…",        // optional; what `renew --dry-run` orders from
@@ -106,14 +107,16 @@ Config parse_config(std::string_view text, const std::filesystem::path& source_p
     ConfigSource source(text, name);
     if (const auto& duplicate = source.locator().first_duplicate())
         source.fail(*duplicate, "appears twice in its object: keep one");
-    ObjectReader top(source, root, "",
-                     {"state_dir", "tcti", "tpm_flush_stale", "ca", "certificates"});
+    ObjectReader top(
+        source, root, "",
+        {"state_dir", "tcti", "tpm_flush_stale", "metrics_file", "ca", "certificates"});
 
     Config config;
     config.source = source_path;
     if (auto state_dir = top.absolute_path("state_dir")) config.state_dir = *state_dir;
     if (auto tcti = top.string("tcti")) config.tcti = *tcti;
     if (auto flush = top.boolean("tpm_flush_stale")) config.tpm_flush_stale = *flush;
+    if (auto metrics = top.absolute_path("metrics_file")) config.metrics_file = *metrics;
     const auto* ca = top.find("ca");
     if (!ca) top.fail_missing("ca", "the CA's directory URL and account key");
     config.ca = read_ca(ObjectReader(source, *ca, "ca",

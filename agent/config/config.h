@@ -75,6 +75,9 @@ struct Config {
     std::string tcti;                 ///< TPM TCTI for tpm2: keys; empty: the default
     /// Flush what interrupted runs left in a TPM without a resource manager (tpm_connection.h).
     bool tpm_flush_stale = false;
+    /// Where `renew` and `hwacme metrics` write the Prometheus text file for node_exporter's
+    /// textfile collector; empty: renew writes none.
+    std::filesystem::path metrics_file;
     CaConfig ca;
     std::vector<CertificateConfig> certificates;
 

@@ -33,15 +33,10 @@ std::filesystem::path account_state_path(const std::filesystem::path& state_dir,
 std::optional<AccountState> load_account_state(const std::filesystem::path& state_dir,
                                                const std::string& directory_url) {
     auto path = account_state_path(state_dir, directory_url);
-    std::string text;
-    try {
-        text = read_file(path);
-    } catch (const Error& e) {
-        if (e.code() == Errc::NotFound) return std::nullopt;
-        throw;
-    }
+    auto text = read_file_if_exists(path);
+    if (!text) return std::nullopt;
     boost::system::error_code ec;
-    auto value = boost::json::parse(text, ec);
+    auto value = boost::json::parse(*text, ec);
     if (ec || !value.is_object())
         throw Error(Errc::Io, "account state " + path.string() + " is not valid JSON");
     const auto& obj = value.as_object();

@@ -37,7 +37,8 @@ TEST_CASE("the configuration must be an object with a ca", "[unit]") {
 
 TEST_CASE("unknown fields are refused at the top and in ca and eab", "[unit]") {
     CHECK_CONFIG_ERROR("{\n  \"ca\": {},\n\n  \"certifcates\": []\n}", 4, "certifcates",
-                       "unknown field (known: state_dir, tcti, tpm_flush_stale, ca, certificates)");
+                       "unknown field (known: state_dir, tcti, tpm_flush_stale, metrics_file, ca, "
+                       "certificates)");
     CHECK_CONFIG_ERROR(with_ca({kDirectory, kAccountKey, "\"emails\": []"}), 5, "ca.emails",
                        "unknown field");
     CHECK_CONFIG_ERROR(
@@ -105,8 +106,10 @@ TEST_CASE("eab needs both kid and hmac_key_file and a known alg", "[unit]") {
                        5, "ca.eab.alg", "must be \"HS256\", \"HS384\" or \"HS512\"");
 }
 
-TEST_CASE("state_dir must be absolute and tcti a string", "[unit]") {
+TEST_CASE("state_dir and metrics_file must be absolute and tcti a string", "[unit]") {
     CHECK_CONFIG_ERROR("{\n  \"state_dir\": \"var/lib/hwacme\",\n  \"ca\": {}\n}", 2, "state_dir",
                        "must be an absolute path");
     CHECK_CONFIG_ERROR("{\n  \"tcti\": [],\n  \"ca\": {}\n}", 2, "tcti", "must be a string");
+    CHECK_CONFIG_ERROR("{\n  \"metrics_file\": \"hwacme.prom\",\n  \"ca\": {}\n}", 2,
+                       "metrics_file", "must be an absolute path");
 }

@@ -15,6 +15,7 @@ namespace {
 constexpr const char* kFull = R"({
   "state_dir": "/var/lib/hwacme-test",
   "tcti": "swtpm:host=127.0.0.1,port=2321",
+  "metrics_file": "/var/lib/prometheus/node-exporter/hwacme.prom",
   "ca": {
     "directory": "https://ca.example/directory",
     "staging_directory": "https://staging.ca.example/directory",
@@ -61,6 +62,7 @@ TEST_CASE("a full configuration parses to the values it states", "[unit]") {
     CHECK(config.source == "/etc/hwacme/hwacme.json");
     CHECK(config.state_dir == "/var/lib/hwacme-test");
     CHECK(config.tcti == "swtpm:host=127.0.0.1,port=2321");
+    CHECK(config.metrics_file == "/var/lib/prometheus/node-exporter/hwacme.prom");
     CHECK(config.ca.directory_url == "https://ca.example/directory");
     CHECK(config.ca.staging_directory_url == "https://staging.ca.example/directory");
     CHECK(config.ca.ca_bundle == "/etc/hwacme/roots.pem");
@@ -109,6 +111,7 @@ TEST_CASE("fields left out take the documented defaults", "[unit]") {
     Config config = parse_config(test::OneCertificate().text(), "hwacme.json");
     CHECK(config.state_dir.empty());
     CHECK(config.tcti.empty());
+    CHECK(config.metrics_file.empty());
     CHECK(config.ca.staging_directory_url.empty());
     CHECK(config.ca.ca_bundle.empty());
     CHECK(config.ca.account_key_type == keystore::KeyType::EcP256);

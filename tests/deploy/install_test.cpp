@@ -1,5 +1,5 @@
-// `cmake --install` puts the executable, the units, the hooks and the docs where an operator
-// expects them, and systemd accepts the units it installed.
+// `cmake --install` puts the executable, the units, the hooks, the docs, the man pages and the
+// completion where an operator expects them, and systemd accepts the units it installed.
 #include <unistd.h>
 
 #include "tests/deploy/deploy_test_support.h"
@@ -42,6 +42,17 @@ TEST_CASE("cmake --install lands the executable with its units hooks examples an
     CHECK(fs::exists(prefix / "share/hwacme/examples/hwacme.service.d/pkcs11-pin-credential.conf"));
     CHECK(fs::exists(prefix / "share/doc/hwacme/deployment.md"));
     CHECK(fs::exists(prefix / "lib/systemd/system/hwacme.timer"));
+    CHECK(fs::exists(prefix / "share/man/man1/hwacme.1"));
+    CHECK(fs::exists(prefix / "share/man/man5/hwacme.json.5"));
+    CHECK(fs::exists(prefix / "share/bash-completion/completions/hwacme"));
+
+    // The example configuration is valid and manages nothing until it is edited.
+    auto checked =
+        run_command({(prefix / "bin/hwacme").string(), "--config",
+                     (prefix / "share/hwacme/examples/hwacme.json").string(), "config", "check"});
+    INFO(checked.stderr_text);
+    CHECK(checked.exit_code == 0);
+    CHECK(contains(checked.stdout_text, ": ok, 0 certificates\n"));
 
     // The unit names the executable at the prefix given to --install, not the configure-time one.
     const auto unit = slurp(prefix / "lib/systemd/system/hwacme.service");

@@ -30,13 +30,8 @@ TEST_CASE(
     TempDir tmp("hwacme-renew-failure");
     auto hooks = write_hooks(tmp.path());
     fs::create_directories(tmp / "keys");
-    // A dns-01 hook that publishes nothing: Pebble finds no TXT record and fails the challenge.
     std::vector<ManagedCertificate> certificates{
-        {.name = "broken",
-         .identifiers = {"broken.example.com"},
-         .key = "file:" + (tmp / "keys").string() + "/broken-{generation}.pem",
-         .challenge = dns01("/bin/true"),
-         .output_dir = tmp / "out" / "broken"},
+        failing_certificate(tmp.path()),
         {.name = "good",
          .identifiers = {"good.example.com"},
          .key = "file:" + (tmp / "keys").string() + "/good.pem",

@@ -117,6 +117,16 @@ inline boost::json::object dns01(const fs::path& hook) {
     return {{"type", "dns-01"}, {"dns_hook", hook.string()}};
 }
 
+/// A certificate named "broken" whose dns-01 hook publishes nothing, so Pebble finds no TXT
+/// record and fails its challenge: keys in DIR/keys, output in DIR/out/broken.
+inline ManagedCertificate failing_certificate(const fs::path& dir) {
+    return {.name = "broken",
+            .identifiers = {"broken.example.com"},
+            .key = "file:" + (dir / "keys").string() + "/broken-{generation}.pem",
+            .challenge = dns01("/bin/true"),
+            .output_dir = dir / "out" / "broken"};
+}
+
 /// Writes the configuration file: the fixture's CA, a file account key registered on first use,
 /// the state in `dir`/state, and the certificates.
 inline fs::path write_config(const fs::path& dir, const PebbleFixture& pebble,
