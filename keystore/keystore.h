@@ -32,6 +32,17 @@ struct KeystoreOptions {
     bool tpm_flush_stale = false;
 };
 
+/// An ability some stores have: keeping a certificate beside its key, where applications using
+/// the device find it (a PKCS#11 token's CKO_CERTIFICATE with the key's CKA_ID and label).
+class CertificateStorage {
+public:
+    virtual ~CertificateStorage() = default;
+    /// Stores `certificate` for the key `key_uri` names, replacing the one stored for it before
+    /// (after the new one is written). Error{NotFound} when the key does not exist,
+    /// Error{InvalidArgument} when the certificate is for another key.
+    virtual void store_certificate(const KeyUri& key_uri, X509* certificate) = 0;
+};
+
 /// A place keys live: a folder of PEM files, a PKCS#11 token, a TPM. One Keystore is opened per
 /// URI scope (token, TPM); it owns the device connection and outlives the keys it hands out.
 /// Not thread-safe.
@@ -54,6 +65,10 @@ public:
 
     /// Facts about the key's custody as "name: value" lines, for `hwacme key show`.
     virtual std::vector<std::pair<std::string, std::string>> describe(const KeyUri& uri) = 0;
+
+    /// The store's certificate storage, through the connection it already has; nullptr when it
+    /// has none.
+    virtual CertificateStorage* certificate_storage() { return nullptr; }
 };
 
 }  // namespace hwacme::keystore

@@ -12,11 +12,7 @@
 
 namespace hwacme::pkcs11 {
 
-void store_certificate(const keystore::KeyUri& key_uri, X509* certificate) {
-    Pkcs11Uri uri = Pkcs11Uri::parse(key_uri);
-    auto module = Module::load(uri.module_path);
-    Session session(module, module->select(uri.token));
-    session.login(uri);
+void store_certificate(Session& session, const Pkcs11Uri& uri, X509* certificate) {
     KeyObject key = find_key(session, uri);
     if (key.id.empty())
         throw Error(Errc::InvalidArgument,
@@ -27,7 +23,8 @@ void store_certificate(const keystore::KeyUri& key_uri, X509* certificate) {
         throw Error(Errc::InvalidArgument, "the certificate is not for PKCS#11 key '" + key.label +
                                                "' on token '" + session.token().label + "'");
 
-    auto* token = static_cast<PKCS11_TOKEN*>(module->libp11_token(session.token().slot_id));
+    auto* token =
+        static_cast<PKCS11_TOKEN*>(session.module().libp11_token(session.token().slot_id));
     if (!token)
         throw Error(Errc::DeviceFailure,
                     "PKCS#11 token '" + session.token().label + "' left its slot");

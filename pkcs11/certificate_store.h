@@ -2,7 +2,8 @@
 
 #include <openssl/x509.h>
 
-#include "keystore/key_uri.h"
+#include "pkcs11/pkcs11_uri.h"
+#include "pkcs11/session.h"
 
 namespace hwacme::pkcs11 {
 
@@ -14,7 +15,9 @@ namespace hwacme::pkcs11 {
 ///
 /// Error{NotFound} when the key does not exist, Error{InvalidArgument} when the certificate's
 /// public key is not the key's, Error{DeviceFailure} when the token refuses the object.
-/// An optional ability of the PKCS#11 backend, not part of the Keystore interface.
-void store_certificate(const keystore::KeyUri& key_uri, X509* certificate);
+/// The PKCS#11 keystore's keystore::CertificateStorage.
+/// `session` is the keystore's own, logged in for `key_uri` already: storing the certificate
+/// costs no second session or login.
+void store_certificate(Session& session, const Pkcs11Uri& key_uri, X509* certificate);
 
 }  // namespace hwacme::pkcs11

@@ -1,6 +1,7 @@
 #include "pkcs11/pkcs11_keystore.h"
 
 #include "common/error.h"
+#include "pkcs11/certificate_store.h"
 #include "pkcs11/key_generation.h"
 #include "pkcs11/token_key.h"
 
@@ -11,7 +12,7 @@ namespace {
 
 /// One token, one session, one login: the Keystore binds to the token its URI names when it is
 /// opened, and every key it hands out signs on that session (the keys share ownership of it).
-class Pkcs11Keystore final : public keystore::Keystore {
+class Pkcs11Keystore final : public keystore::Keystore, public keystore::CertificateStorage {
 public:
     Pkcs11Keystore(const Pkcs11Uri& scope, const keystore::KeystoreOptions& options)
         : module_path_(scope.module_path), allow_extractable_(options.allow_extractable) {
@@ -84,6 +85,12 @@ public:
         auto facts = describe_key(*session_, key);
         facts.insert(facts.begin(), {"uri", p.key_uri(token_label(), key.label, key.id)});
         return facts;
+    }
+
+    keystore::CertificateStorage* certificate_storage() override { return this; }
+
+    void store_certificate(const keystore::KeyUri& key_uri, X509* certificate) override {
+        pkcs11::store_certificate(*session_, on_this_token(key_uri), certificate);
     }
 
 private:

@@ -8,7 +8,6 @@
 #include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "pkcs11/certificate_store.h"
 
 namespace hwacme::service {
 namespace {
@@ -66,23 +65,25 @@ private:
 /// token when asked.
 class FilesSink final : public CertificateSink {
 public:
-    FilesSink(const IssueRequest& request, const std::string& key_uri)
-        : request_(request), key_uri_(key_uri) {}
+    FilesSink(const IssueRequest& request, const keystore::OpenedKey& key)
+        : request_(request), key_(key) {}
 
     std::string install(const ObtainedCertificate& certificate) override {
         files_ = write_certificate_files(request_.out_dir, certificate.chain);
         summary_ = summarize(certificate.leaf.get());
         if (request_.store_cert_in_token) {
-            pkcs11::store_certificate(keystore::KeyUri::parse(key_uri_), certificate.leaf.get());
-            log::info("stored the certificate in the token beside " + key_uri_);
+            // The keystore's own session: no second login.
+            key_.store->certificate_storage()->store_certificate(
+                keystore::KeyUri::parse(key_->uri()), certificate.leaf.get());
+            log::info("stored the certificate in the token beside " + key_->uri());
         }
         return "serial " + summary_.serial_hex + " in " + request_.out_dir.string();
     }
-    IssuedFiles result() const { return {files_, summary_, key_uri_}; }
+    IssuedFiles result() const { return {files_, summary_, key_->uri()}; }
 
 private:
     const IssueRequest& request_;
-    std::string key_uri_;
+    const keystore::OpenedKey& key_;
     CertificateFiles files_;
     CertificateSummary summary_;
 };
@@ -120,7 +121,9 @@ IssuedFiles issue_to_files(const RunOptions& options, const IssueRequest& reques
     acme::AccountSession session(context.acme, *account.signer, account.state.account_url);
     const signing::KeySigner signer(*key);
     SavedOrderResume resume(options, request.names, key->uri());
-    FilesSink sink(request, key->uri());
+    if (request.store_cert_in_token && !key.store->certificate_storage())
+        throw Error(Errc::Unsupported, "the store of " + key->uri() + " keeps no certificates");
+    FilesSink sink(request, key);
     obtain_and_install(session, signer, *challenge.solver, order, resume, sink);
     log::debug("requests: " + std::to_string(context.http.request_count()) +
                ", connections: " + std::to_string(context.http.connection_count()));

@@ -60,9 +60,9 @@ TEST_CASE("certificate is stored next to its token key and replaced on renewal",
     auto key = store->generate(uri, KeyType::EcP256);
 
     X509Ptr first = make_certificate(key->public_key().get(), 1);
-    hwacme::pkcs11::store_certificate(uri, first.get());
+    store->certificate_storage()->store_certificate(uri, first.get());
     X509Ptr renewed = make_certificate(key->public_key().get(), 2);
-    hwacme::pkcs11::store_certificate(uri, renewed.get());
+    store->certificate_storage()->store_certificate(uri, renewed.get());
 
     RawToken raw(token.module_path(), token.token_label(), token.pin());
     auto cert = raw.find(CKO_CERTIFICATE, "web");  // exactly one: the first was replaced
@@ -91,6 +91,7 @@ TEST_CASE("certificate for another key is refused", "[softhsm]") {
     store->generate(uri, KeyType::EcP256);
     EvpPkeyPtr stranger(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     X509Ptr cert = make_certificate(stranger.get(), 7);
-    CHECK(error_code_of([&] { hwacme::pkcs11::store_certificate(uri, cert.get()); }) ==
-          Errc::InvalidArgument);
+    CHECK(error_code_of([&] {
+              store->certificate_storage()->store_certificate(uri, cert.get());
+          }) == Errc::InvalidArgument);
 }

@@ -1,6 +1,7 @@
 // `hwacme issue` with both keys in a SoftHSM token, against Pebble: what an operator with an HSM
 // runs, checked the way a relying party and an auditor would check it.
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "tests/pkcs11/pkcs11_cli_support.h"
 #include "tests/pkcs11/raw_token.h"
@@ -74,19 +75,37 @@ TEST_CASE("token account key and token certificate key issue a two-name certific
     CHECK(slurp(tmp / "state" / *state.begin()).find(token.pin()) == std::string::npos);
 }
 
-TEST_CASE("store-cert-in-token leaves the certificate in the token under the key's CKA_ID",
-          "[pebble][softhsm]") {
+TEST_CASE(
+    "store-cert-in-token leaves the certificate in the token under the key's CKA_ID, "
+    "after one login",
+    "[pebble][softhsm]") {
     PebbleFixture pebble;
     SoftHsmToken token("hwacme-e2e");
     TempDir tmp("hwacme-p11-store");
-    auto issued =
-        run_hwacme(join(join({"issue", "-d", "stored.example.com", "--key", token.uri_for("web"),
-                              "--account-key", token.uri_for("account"), "--agree-tos",
-                              "--store-cert-in-token", "--out", (tmp / "out").string()},
-                             http01_options(pebble)),
-                        ca_options(pebble, tmp)));
+    // OpenSC's pkcs11-spy between hwacme and SoftHSM logs every C_* call.
+    const std::string spy = "/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so";
+    REQUIRE(fs::exists(spy));  // Debian package opensc-pkcs11
+    auto through_spy = [&](const std::string& object) {
+        return "pkcs11:token=" + token.token_label() + ";object=" + object + "?module-path=" + spy +
+               "&pin-source=file:" + token.pin_file().string();
+    };
+    const auto spy_log = tmp / "spy.log";
+    auto issued = run_hwacme(
+        join(join({"issue", "-d", "stored.example.com", "--key", through_spy("web"),
+                   "--account-key", through_spy("account"), "--agree-tos", "--store-cert-in-token",
+                   "--out", (tmp / "out").string()},
+                  http01_options(pebble)),
+             ca_options(pebble, tmp)),
+        {"PKCS11SPY=" + SoftHsmToken::module_path(), "PKCS11SPY_OUTPUT=" + spy_log.string()});
     INFO(issued.stderr_text);
     REQUIRE(issued.exit_code == 0);
+
+    // Account key, certificate key and the stored certificate share one session: one login.
+    std::istringstream calls(slurp(spy_log));
+    int logins = 0;
+    for (std::string line; std::getline(calls, line);)
+        if (line.ends_with(": C_Login")) ++logins;
+    CHECK(logins == 1);
 
     // The token's own word, through C_* calls of this test rather than the backend's.
     RawToken raw(token.module_path(), token.token_label(), token.pin());
