@@ -11,6 +11,11 @@ namespace hwacme {
 /// Times in the state files and ACME objects: whole seconds, UTC.
 using TimePoint = std::chrono::sys_seconds;
 
+/// The system clock, to the second.
+inline TimePoint system_seconds() {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 /// "2026-11-28T15:10:15Z": RFC 3339 §5.6 in UTC, whole seconds.
 std::string format_rfc3339(TimePoint time);
 

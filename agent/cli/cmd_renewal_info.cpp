@@ -19,8 +19,7 @@ struct RenewalInfoArgs {
 };
 
 void print_renewal_info(const std::string& id, const acme::RenewalInfo& info, bool json) {
-    auto next_check = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
-                      info.retry_after;
+    auto next_check = system_seconds() + info.retry_after;
     // The explanation URL comes from the CA: escaped before it reaches a terminal.
     std::optional<std::string> explanation;
     if (info.explanation_url) explanation = log::printable(*info.explanation_url, 400);

@@ -37,7 +37,7 @@ std::vector<CertificateView> load_views(const service::RunOptions& command_line,
                                         const config::Config& config,
                                         const std::vector<std::string>& names) {
     auto state_dir = service::managed_options(command_line, config).state_path();
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto now = system_seconds();
     std::vector<CertificateView> views;
     for (const auto& name : names) config.certificate(name);  // an unknown name is an error
     for (const auto& certificate : config.certificates) {

@@ -8,6 +8,7 @@
 #include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::service {
 namespace {
@@ -46,8 +47,7 @@ public:
     }
     void save(const acme::Order& order) override {
         record_.order_url = order.url;
-        record_.saved_at =
-            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        record_.saved_at = system_seconds();
         save_order(state_dir_, record_);
         log::debug(
             "saved order " + order.url + " in " +

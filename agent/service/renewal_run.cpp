@@ -26,10 +26,6 @@
 namespace hwacme::service {
 namespace {
 
-TimePoint now_seconds() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 TimePoint time_point_of(const ASN1_TIME* time) {
     std::tm tm{};
     if (ASN1_TIME_to_tm(time, &tm) != 1)
@@ -56,7 +52,7 @@ std::string ari_id_of(X509* leaf) {
 }  // namespace
 
 std::string CertificateRenewal::run() {
-    TimePoint now = now_seconds();
+    TimePoint now = settings_.clock();
     if (!settings_.force && !settings_.dry_run && !state_.pending) refresh_ari_window(now);
     auto decision = manage::decide_renewal(state_, now, settings_.force || settings_.dry_run);
     std::string summary;
@@ -75,7 +71,7 @@ std::string CertificateRenewal::run() {
     } catch (const Error& e) {
         deploy_failure = e;
     }
-    if (!settings_.dry_run) destroy_expired_keys(now_seconds());
+    if (!settings_.dry_run) destroy_expired_keys(settings_.clock());
     if (deploy_failure) throw *deploy_failure;
     if (!state_.last_error.empty()) {
         state_.last_error.clear();
@@ -263,7 +259,7 @@ std::string CertificateRenewal::obtain(manage::PendingRenewal& pending, const ke
 /// Saves the certificate just made live as current: the previous key retires into its grace
 /// period, the pending renewal is done, the deploy hook is owed, the next renewal is chosen.
 std::string CertificateRenewal::record_installed(const manage::InstalledCertificate& installed) {
-    TimePoint now = now_seconds();
+    TimePoint now = settings_.clock();
     manage::CertificateState next = state_;
     auto previous = state_.current;
     if (previous && previous->key_uri != installed.key_uri)

@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "agent/config/config.h"
 #include "agent/service/ca_session.h"
+#include "common/rfc3339.h"
 
 namespace hwacme::service {
 
@@ -16,6 +18,9 @@ struct RenewalSettings {
     /// ARI `replaces`, runs no deploy hook, destroys the key it generated, keeps no retired keys.
     bool dry_run = false;
     std::chrono::seconds timeout{300};  ///< for validation and issuance
+    /// What time it is, to the second: when renewal is due, when a retired key's grace ends.
+    /// Tests pass a clock of their own to step through weeks in a moment.
+    std::function<TimePoint()> clock = system_seconds;
 };
 
 /// Brings one managed certificate up to date, under the caller's StateLock of `state_dir`:
