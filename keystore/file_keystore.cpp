@@ -32,8 +32,15 @@ std::unique_ptr<FileKey> load_key(const fs::path& path) {
 }
 
 /// Keys as PEM files in the local file system. Holds no state: every call goes to the disk.
-class FileKeystore final : public Keystore {
+class FileKeystore final : public Keystore,
+                           public KeyListing,
+                           public KeyRemoval,
+                           public CustodyDescription {
 public:
+    KeyListing* listing() override { return this; }
+    KeyRemoval* removal() override { return this; }
+    CustodyDescription* custody_description() override { return this; }
+
     std::unique_ptr<Key> open(const KeyUri& uri) override { return load_key(path_of(uri)); }
 
     std::unique_ptr<Key> generate(const KeyUri& uri, KeyType type) override {

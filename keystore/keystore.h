@@ -32,15 +32,42 @@ struct KeystoreOptions {
     bool tpm_flush_stale = false;
 };
 
-/// An ability some stores have: keeping a certificate beside its key, where applications using
-/// the device find it (a PKCS#11 token's CKO_CERTIFICATE with the key's CKA_ID and label).
+/// The abilities below are what some stores have beyond opening and generating keys: a caller
+/// asks the Keystore for one (nullptr: this store has it not) or requires it (keystore_ability.h).
+
+/// Listing the keys of a scope: a folder, a token, a TPM.
+class KeyListing {
+public:
+    virtual ~KeyListing() = default;
+    /// The keys within the scope `uri` names.
+    virtual std::vector<KeyInfo> list(const KeyUri& uri) = 0;
+};
+
+/// Destroying a key in its device.
+class KeyRemoval {
+public:
+    virtual ~KeyRemoval() = default;
+    /// Destroys the key at `uri`. Error{NotFound} when there is none.
+    virtual void remove(const KeyUri& uri) = 0;
+};
+
+/// Saying how a key is kept: its device, its attributes, what could let it leave.
+class CustodyDescription {
+public:
+    virtual ~CustodyDescription() = default;
+    /// Facts about the key's custody as "name: value" lines, for `hwacme key show`.
+    virtual std::vector<std::pair<std::string, std::string>> describe(const KeyUri& uri) = 0;
+};
+
+/// Keeping a certificate beside its key, where applications using the device find it (a
+/// PKCS#11 token's CKO_CERTIFICATE with the key's CKA_ID and label).
 class CertificateStorage {
 public:
     virtual ~CertificateStorage() = default;
-    /// Stores `certificate` for the key `key_uri` names, replacing the one stored for it before
-    /// (after the new one is written). Error{NotFound} when the key does not exist,
-    /// Error{InvalidArgument} when the certificate is for another key.
-    virtual void store_certificate(const KeyUri& key_uri, X509* certificate) = 0;
+    /// Stores `certificate` for `key`, a key this store handed out, replacing the one stored for
+    /// it before (after the new one is written). Error{InvalidArgument} when the certificate is
+    /// for another key or `key` is not of this store.
+    virtual void store_certificate(const Key& key, X509* certificate) = 0;
 };
 
 /// A place keys live: a folder of PEM files, a PKCS#11 token, a TPM. One Keystore is opened per
@@ -57,17 +84,10 @@ public:
     /// a key is never replaced silently. Error{Unsupported} for a type the device cannot make.
     virtual std::unique_ptr<Key> generate(const KeyUri& uri, KeyType type) = 0;
 
-    /// Lists the keys within the scope `uri` names (a folder, a token, a TPM).
-    virtual std::vector<KeyInfo> list(const KeyUri& uri) = 0;
-
-    /// Destroys the key at `uri`. Error{NotFound} when there is none.
-    virtual void remove(const KeyUri& uri) = 0;
-
-    /// Facts about the key's custody as "name: value" lines, for `hwacme key show`.
-    virtual std::vector<std::pair<std::string, std::string>> describe(const KeyUri& uri) = 0;
-
-    /// The store's certificate storage, through the connection it already has; nullptr when it
-    /// has none.
+    // The store's abilities, through the connection it already has; nullptr when it lacks one.
+    virtual KeyListing* listing() { return nullptr; }
+    virtual KeyRemoval* removal() { return nullptr; }
+    virtual CustodyDescription* custody_description() { return nullptr; }
     virtual CertificateStorage* certificate_storage() { return nullptr; }
 };
 

@@ -12,8 +12,7 @@
 
 namespace hwacme::pkcs11 {
 
-void store_certificate(Session& session, const Pkcs11Uri& uri, X509* certificate) {
-    KeyObject key = find_key(session, uri);
+void store_certificate(Session& session, const KeyObject& key, X509* certificate) {
     if (key.id.empty())
         throw Error(Errc::InvalidArgument,
                     "PKCS#11 key '" + key.label + "' has no CKA_ID to pair a certificate with");
@@ -31,8 +30,11 @@ void store_certificate(Session& session, const Pkcs11Uri& uri, X509* certificate
     auto previous = find_objects(session, CKO_CERTIFICATE, std::nullopt, key.id);
     // libp11 fills CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER and CKA_VALUE from the X509; the
     // login it needs is the process's, made above.
-    if (PKCS11_store_certificate(token, certificate, key.label.data(), key.id.data(), key.id.size(),
-                                 nullptr) != 0)
+    // libp11 takes the label and id through non-const pointers.
+    std::string label = key.label;
+    Bytes id = key.id;
+    if (PKCS11_store_certificate(token, certificate, label.data(), id.data(), id.size(), nullptr) !=
+        0)
         throw_openssl(
             "cannot store the certificate on PKCS#11 token '" + session.token().label + "'",
             Errc::DeviceFailure);

@@ -12,7 +12,11 @@ namespace {
 
 /// One token, one session, one login: the Keystore binds to the token its URI names when it is
 /// opened, and every key it hands out signs on that session (the keys share ownership of it).
-class Pkcs11Keystore final : public keystore::Keystore, public keystore::CertificateStorage {
+class Pkcs11Keystore final : public keystore::Keystore,
+                             public keystore::KeyListing,
+                             public keystore::KeyRemoval,
+                             public keystore::CustodyDescription,
+                             public keystore::CertificateStorage {
 public:
     Pkcs11Keystore(const Pkcs11Uri& scope, const keystore::KeystoreOptions& options)
         : module_path_(scope.module_path), allow_extractable_(options.allow_extractable) {
@@ -87,10 +91,20 @@ public:
         return facts;
     }
 
+    keystore::KeyListing* listing() override { return this; }
+    keystore::KeyRemoval* removal() override { return this; }
+    keystore::CustodyDescription* custody_description() override { return this; }
     keystore::CertificateStorage* certificate_storage() override { return this; }
 
-    void store_certificate(const keystore::KeyUri& key_uri, X509* certificate) override {
-        pkcs11::store_certificate(*session_, on_this_token(key_uri), certificate);
+    /// Through the key's own parsed location and the session it signs on: nothing is parsed or
+    /// logged in again.
+    void store_certificate(const keystore::Key& key, X509* certificate) override {
+        const auto* token_key = dynamic_cast<const TokenKey*>(&key);
+        if (!token_key || !token_key->shares_session(*session_))
+            throw Error(Errc::InvalidArgument, "the key " + key.uri() +
+                                                   " is not a key of the token '" + token_label() +
+                                                   "' this store has open");
+        pkcs11::store_certificate(*session_, token_key->object(), certificate);
     }
 
 private:

@@ -23,6 +23,9 @@ public:
     EvpPkeyPtr public_key() const override;
     Bytes sign_digest(keystore::HashAlg hash, ByteView digest) const override;
 
+    const KeyObject& object() const { return key_; }
+    bool shares_session(const Session& session) const { return session_.get() == &session; }
+
 private:
     std::shared_ptr<Session> session_;
     KeyObject key_;

@@ -16,7 +16,10 @@ namespace hwacme::tpm {
 
 /// The `tpm2:` keystore over one TPM. Connects on first use (a folder listing needs no TPM) and
 /// shares the connection with the keys it hands out, which may outlive it. Not thread-safe.
-class TpmKeystore final : public keystore::Keystore {
+class TpmKeystore final : public keystore::Keystore,
+                          public keystore::KeyListing,
+                          public keystore::KeyRemoval,
+                          public keystore::CustodyDescription {
 public:
     TpmKeystore(std::string tcti, bool allow_extractable, TpmSharing sharing = {})
         : tcti_(std::move(tcti)),
@@ -26,6 +29,9 @@ public:
     std::unique_ptr<keystore::Key> open(const keystore::KeyUri& uri) override;
     std::unique_ptr<keystore::Key> generate(const keystore::KeyUri& uri,
                                             keystore::KeyType type) override;
+    keystore::KeyListing* listing() override { return this; }
+    keystore::KeyRemoval* removal() override { return this; }
+    keystore::CustodyDescription* custody_description() override { return this; }
     // tpm_inventory.cpp:
     std::vector<keystore::KeyInfo> list(const keystore::KeyUri& uri) override;
     void remove(const keystore::KeyUri& uri) override;

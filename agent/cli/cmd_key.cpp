@@ -4,10 +4,8 @@
 #include <optional>
 
 #include "agent/cli/command.h"
-#include "agent/jose/jwk.h"
-#include "common/error.h"
+#include "agent/service/key_inventory.h"
 #include "common/log.h"
-#include "keystore/public_key_text.h"
 
 namespace hwacme::cli {
 namespace {
@@ -18,36 +16,17 @@ struct KeyArgs {
     bool json = false;
 };
 
-/// What `key show` tells of a key: its store's custody facts, then what its public half is.
-struct KeyReport {
-    std::string uri;
-    std::vector<std::pair<std::string, std::string>> facts;
-    std::optional<std::string> refused;  ///< why the custody check refuses the key
-    std::string type;
-    std::string jwk_thumbprint;
-    std::string spki_sha256;
-    std::string public_key_pem;
-};
-
 boost::json::value string_or_null(const std::string& text) {
     return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
 }
 
-std::unique_ptr<keystore::Keystore> open_store(const service::RunOptions& global,
-                                               const keystore::KeyUri& uri) {
-    return service::make_registry().open_keystore(uri, global.keystore_options());
-}
-
 void run_generate(const service::RunOptions& global, const KeyArgs& args) {
-    auto uri = keystore::KeyUri::parse(args.uri);
-    auto store = open_store(global, uri);
-    auto key = store->generate(uri, args.type);
-    std::cout << key->uri() << " " << keystore::to_string(key->type()) << "\n";
+    auto [uri, type] = service::generate_key(global, keystore::KeyUri::parse(args.uri), args.type);
+    std::cout << uri << " " << keystore::to_string(type) << "\n";
 }
 
 void run_list(const service::RunOptions& global, const KeyArgs& args) {
-    auto uri = keystore::KeyUri::parse(args.uri);
-    auto keys = open_store(global, uri)->list(uri);
+    auto keys = service::list_keys(global, keystore::KeyUri::parse(args.uri));
     if (args.json) {
         boost::json::array out;
         for (const auto& info : keys)
@@ -65,30 +44,9 @@ void run_list(const service::RunOptions& global, const KeyArgs& args) {
     }
 }
 
-KeyReport report_key(const service::RunOptions& global, const keystore::KeyUri& uri) {
-    auto store = open_store(global, uri);
-    KeyReport report;
-    report.uri = uri.str();
-    report.facts = store->describe(uri);
-    for (const auto& [name, value] : report.facts)
-        if (name == "uri") report.uri = value;
-    try {
-        auto key = store->open(uri);
-        report.type = keystore::to_string(key->type());
-        report.jwk_thumbprint = jose::jwk_thumbprint(key->public_key().get());
-        report.spki_sha256 = keystore::spki_sha256_hex(*key);
-        report.public_key_pem = keystore::public_key_pem(*key);
-    } catch (const Error& e) {
-        if (e.code() != Errc::Custody) throw;
-        report.refused = e.what();
-    }
-    return report;
-}
-
-void print_report_json(const KeyReport& report) {
+void print_report_json(const service::KeyReport& report) {
     boost::json::object facts;
-    for (const auto& [name, value] : report.facts)
-        if (name != "uri") facts[name] = value;
+    for (const auto& [name, value] : report.facts) facts[name] = value;
     boost::json::object out{{"uri", report.uri},
                             {"facts", facts},
                             {"usable", !report.refused},
@@ -101,11 +59,11 @@ void print_report_json(const KeyReport& report) {
     std::cout << boost::json::serialize(out) << "\n";
 }
 
-void print_report_text(const KeyReport& report) {
+void print_report_text(const service::KeyReport& report) {
     // The facts come first: they matter most for a key its custody check refuses to use.
     std::cout << "uri: " << log::printable(report.uri) << "\n";
     for (const auto& [name, value] : report.facts)
-        if (name != "uri") std::cout << name << ": " << log::printable(value) << "\n";
+        std::cout << name << ": " << log::printable(value) << "\n";
     if (report.refused) {
         std::cout << "usable: no (" << *report.refused << "; --allow-extractable accepts it)\n";
         return;
@@ -116,7 +74,7 @@ void print_report_text(const KeyReport& report) {
 }
 
 void run_show(const service::RunOptions& global, const KeyArgs& args) {
-    auto report = report_key(global, keystore::KeyUri::parse(args.uri));
+    auto report = service::report_key(global, keystore::KeyUri::parse(args.uri));
     if (args.json)
         print_report_json(report);
     else
@@ -124,8 +82,7 @@ void run_show(const service::RunOptions& global, const KeyArgs& args) {
 }
 
 void run_delete(const service::RunOptions& global, const KeyArgs& args) {
-    auto uri = keystore::KeyUri::parse(args.uri);
-    open_store(global, uri)->remove(uri);
+    service::delete_key(global, keystore::KeyUri::parse(args.uri));
     std::cout << "deleted " << args.uri << "\n";
 }
 

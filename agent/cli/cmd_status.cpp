@@ -9,6 +9,7 @@
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"
 #include "agent/service/ca_session.h"
+#include "agent/service/key_inventory.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -130,27 +131,13 @@ void run_list(const service::RunOptions& command_line, const StatusArgs& args) {
     print_table(rows);
 }
 
-/// The custody facts of a key as `key show` prints them; the failure to read them is itself a
-/// fact worth showing (a token that is gone, a TPM that does not answer).
-std::vector<std::pair<std::string, std::string>> custody_facts(const service::RunOptions& options,
-                                                               const std::string& uri_text) {
-    try {
-        auto uri = keystore::KeyUri::parse(uri_text);
-        return service::make_registry()
-            .open_keystore(uri, options.keystore_options())
-            ->describe(uri);
-    } catch (const Error& e) {
-        return {{"error", e.what()}};
-    }
-}
-
 json::object status_json(const CertificateView& view, const service::RunOptions& options) {
     const auto& state = view.state;
     json::object out = summary_json(view);
     if (state.current) {
         const auto& current = *state.current;
         json::object custody;
-        for (const auto& [name, value] : custody_facts(options, current.key_uri))
+        for (const auto& [name, value] : service::custody_facts(options, current.key_uri))
             custody[name] = value;
         out["current"] = {{"serial", current.serial_hex},
                           {"key_uri", current.key_uri},
@@ -205,7 +192,7 @@ void print_status(const CertificateView& view, const service::RunOptions& option
                   << "  key:            " << current.key_uri << " (policy "
                   << policy_name(cert.key_policy) << ", generation " << current.key_generation
                   << ")\n";
-        for (const auto& [name, value] : custody_facts(options, current.key_uri))
+        for (const auto& [name, value] : service::custody_facts(options, current.key_uri))
             std::cout << "    " << name << ": " << log::printable(value) << "\n";
         std::cout << "  release:        " << current.release_dir.string() << "\n";
     } else {

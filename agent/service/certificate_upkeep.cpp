@@ -4,7 +4,7 @@
 #include "agent/manage/release.h"
 #include "common/error.h"
 #include "common/rfc3339.h"
-#include "keystore/key_uri.h"
+#include "keystore/keystore_ability.h"
 
 namespace hwacme::service {
 
@@ -71,7 +71,7 @@ void CertificateRenewal::destroy_key(const std::string& uri) {
     const auto& context = ca_.context();
     auto store = context.registry.open_keystore(parsed, context.global.keystore_options());
     try {
-        store->remove(parsed);
+        keystore::require_ability(store->removal(), parsed, "destroy keys").remove(parsed);
     } catch (const Error& e) {
         if (e.code() != Errc::NotFound) throw;
     }

@@ -73,8 +73,7 @@ public:
         summary_ = summarize(certificate.leaf.get());
         if (request_.store_cert_in_token) {
             // The keystore's own session: no second login.
-            key_.store->certificate_storage()->store_certificate(
-                keystore::KeyUri::parse(key_->uri()), certificate.leaf.get());
+            key_.store->certificate_storage()->store_certificate(*key_.key, certificate.leaf.get());
             log::info("stored the certificate in the token beside " + key_->uri());
         }
         return "serial " + summary_.serial_hex + " in " + request_.out_dir.string();

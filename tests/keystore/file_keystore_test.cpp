@@ -159,7 +159,7 @@ TEST_CASE("a generated key is a 0600 PKCS#8 file that reopens and signs verifiab
     CHECK(error_code_of([&] { store->generate(uri, KeyType::EcP256); }) == Errc::AlreadyExists);
     CHECK(slurp(path) == pem);
 
-    store->remove(uri);
+    store->removal()->remove(uri);
     CHECK_FALSE(fs::exists(path));
     CHECK(error_code_of([&] { store->open(uri); }) == Errc::NotFound);
 }
@@ -289,7 +289,7 @@ TEST_CASE("a group-readable key file is used and describe() reports its mode", "
     const KeyUri uri = KeyUri::file((folder / "k.pem").string());
     store->generate(uri, KeyType::EcP384);
 
-    auto facts = store->describe(uri);
+    auto facts = store->custody_description()->describe(uri);
     CHECK(fact(facts, "backend") == "file (software key, extractable by design)");
     CHECK(fact(facts, "path") == (folder / "k.pem").string());
     CHECK(fact(facts, "type") == "ec-p384");
@@ -299,7 +299,7 @@ TEST_CASE("a group-readable key file is used and describe() reports its mode", "
 
     fs::permissions(folder / "k.pem", fs::perms(0644));
     CHECK(store->open(uri)->type() == KeyType::EcP384);
-    facts = store->describe(uri);
+    facts = store->custody_description()->describe(uri);
     CHECK(fact(facts, "mode") == "0644");
     CHECK_THAT(fact(facts, "warning"), Catch::Contains("chmod 600"));
 }
@@ -314,7 +314,7 @@ TEST_CASE("listing a folder shows its private keys and skips other files", "[uni
     spit(folder / "e-cert.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
     fs::create_directory(folder / "f-dir.pem");
 
-    auto keys = store->list(KeyUri::file(folder.path().string()));
+    auto keys = store->listing()->list(KeyUri::file(folder.path().string()));
     REQUIRE(keys.size() == 3);
     CHECK(keys[0].uri == "file:" + (folder / "a-web.pem").string());
     CHECK(keys[0].type == KeyType::Rsa2048);
@@ -325,12 +325,13 @@ TEST_CASE("listing a folder shows its private keys and skips other files", "[uni
     CHECK(keys[2].type == std::nullopt);
     CHECK_THAT(keys[2].description, Catch::EndsWith(", unsupported ED25519 256-bit key"));
 
-    auto one = store->list(KeyUri::file((folder / "b-account.pem").string()));
+    auto one = store->listing()->list(KeyUri::file((folder / "b-account.pem").string()));
     REQUIRE(one.size() == 1);
     CHECK(one[0].type == KeyType::EcP256);
 
-    CHECK(error_code_of([&] { store->list(KeyUri::file((folder / "nope").string())); }) ==
-          Errc::NotFound);
+    CHECK(error_code_of([&] {
+              store->listing()->list(KeyUri::file((folder / "nope").string()));
+          }) == Errc::NotFound);
 }
 
 TEST_CASE("a digest of the wrong length is refused before signing", "[unit]") {
@@ -354,11 +355,13 @@ TEST_CASE("remove refuses a file that is not a private key and keeps it", "[unit
     TempDir folder("hwacme-keystore-remove");
     auto store = file_store();
     spit(folder / "config.pem", "not a key\n");
-    CHECK(error_code_of([&] { store->remove(KeyUri::file((folder / "config.pem").string())); }) ==
-          Errc::InvalidArgument);
+    CHECK(error_code_of([&] {
+              store->removal()->remove(KeyUri::file((folder / "config.pem").string()));
+          }) == Errc::InvalidArgument);
     CHECK(fs::exists(folder / "config.pem"));
-    CHECK(error_code_of([&] { store->remove(KeyUri::file((folder / "gone.pem").string())); }) ==
-          Errc::NotFound);
+    CHECK(error_code_of([&] {
+              store->removal()->remove(KeyUri::file((folder / "gone.pem").string()));
+          }) == Errc::NotFound);
 }
 
 TEST_CASE("the file keystore refuses URIs of other schemes", "[unit]") {

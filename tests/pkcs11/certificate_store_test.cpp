@@ -60,9 +60,9 @@ TEST_CASE("certificate is stored next to its token key and replaced on renewal",
     auto key = store->generate(uri, KeyType::EcP256);
 
     X509Ptr first = make_certificate(key->public_key().get(), 1);
-    store->certificate_storage()->store_certificate(uri, first.get());
+    store->certificate_storage()->store_certificate(*key, first.get());
     X509Ptr renewed = make_certificate(key->public_key().get(), 2);
-    store->certificate_storage()->store_certificate(uri, renewed.get());
+    store->certificate_storage()->store_certificate(*key, renewed.get());
 
     RawToken raw(token.module_path(), token.token_label(), token.pin());
     auto cert = raw.find(CKO_CERTIFICATE, "web");  // exactly one: the first was replaced
@@ -74,13 +74,13 @@ TEST_CASE("certificate is stored next to its token key and replaced on renewal",
     REQUIRE(raw.get(*raw.find(CKO_PRIVATE_KEY, "web"), CKA_ID, &key_id) == CKR_OK);
     CHECK(cert_id == key_id);
 
-    auto listed = store->list(KeyUri::parse(token.token_uri()));
+    auto listed = store->listing()->list(KeyUri::parse(token.token_uri()));
     CHECK(std::count_if(listed.begin(), listed.end(), [](auto& info) {
               return KeyUri::parse(info.uri).attribute("type") == "cert";
           }) == 1);
 
     // remove() takes the key pair and leaves the certificate.
-    store->remove(uri);
+    store->removal()->remove(uri);
     CHECK(raw.find(CKO_CERTIFICATE, "web"));
 }
 
@@ -88,10 +88,23 @@ TEST_CASE("certificate for another key is refused", "[softhsm]") {
     SoftHsmToken token;
     const KeyUri uri = KeyUri::parse(token.uri_for("web"));
     auto store = hwacme::pkcs11::open_keystore(uri, {});
-    store->generate(uri, KeyType::EcP256);
+    auto key = store->generate(uri, KeyType::EcP256);
     EvpPkeyPtr stranger(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     X509Ptr cert = make_certificate(stranger.get(), 7);
     CHECK(error_code_of([&] {
-              store->certificate_storage()->store_certificate(uri, cert.get());
+              store->certificate_storage()->store_certificate(*key, cert.get());
+          }) == Errc::InvalidArgument);
+}
+
+TEST_CASE("a key of another store gets no certificate", "[softhsm]") {
+    SoftHsmToken token;
+    const KeyUri uri = KeyUri::parse(token.uri_for("web"));
+    auto store = hwacme::pkcs11::open_keystore(uri, {});
+    auto other_store = hwacme::pkcs11::open_keystore(uri, {});
+    auto key = other_store->generate(uri, KeyType::EcP256);
+    X509Ptr cert = make_certificate(key->public_key().get(), 3);
+    // Another session's object handle must not be used on this one, even for the same token.
+    CHECK(error_code_of([&] {
+              store->certificate_storage()->store_certificate(*key, cert.get());
           }) == Errc::InvalidArgument);
 }

@@ -21,7 +21,7 @@ TEST_CASE("extractable token key is refused as Custody unless allowed", "[sofths
     SoftHsmToken token;
     const KeyUri uri = KeyUri::parse(token.uri_for("leaky"));
     auto store = hwacme::pkcs11::open_keystore(uri, {});
-    store->list(uri);  // logs in, so the raw session below shares the login
+    store->listing()->list(uri);  // logs in, so the raw session below shares the login
     {
         RawToken raw(token.module_path(), token.token_label(), token.pin());
         raw.generate_extractable_ec("leaky", Bytes{0x0e, 0x0e});
@@ -43,7 +43,7 @@ TEST_CASE("extractable token key is refused as Custody unless allowed", "[sofths
                            hwacme::keystore::sign_message(*key, message)));
 
     std::map<std::string, std::string> facts;
-    for (auto& [name, value] : store->describe(uri)) facts[name] = value;
+    for (auto& [name, value] : store->custody_description()->describe(uri)) facts[name] = value;
     CHECK(facts["extractable"] == "yes");
     CHECK(facts["never extractable"] == "no");
     CHECK(facts["custody"].find("CKA_EXTRACTABLE is TRUE") != std::string::npos);
@@ -55,7 +55,7 @@ TEST_CASE("describe states the custody facts of a token-generated key", "[sofths
     auto store = hwacme::pkcs11::open_keystore(uri, {});
     auto key = store->generate(uri, KeyType::Rsa2048);
     std::map<std::string, std::string> facts;
-    for (auto& [name, value] : store->describe(uri)) facts[name] = value;
+    for (auto& [name, value] : store->custody_description()->describe(uri)) facts[name] = value;
     CHECK(facts["sensitive"] == "yes");
     CHECK(facts["extractable"] == "no");
     CHECK(facts["always sensitive"] == "yes");

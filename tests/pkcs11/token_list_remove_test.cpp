@@ -27,7 +27,7 @@ TEST_CASE("list shows every token key with a URI that opens it", "[softhsm]") {
     auto account = store->generate(KeyUri::parse(token.uri_for("account")), KeyType::EcP256);
     auto web = store->generate(KeyUri::parse(token.uri_for("web")), KeyType::Rsa2048);
 
-    std::vector<KeyInfo> listed = store->list(scope);
+    std::vector<KeyInfo> listed = store->listing()->list(scope);
     REQUIRE(listed.size() == 2);
     for (auto* key : {account.get(), web.get()}) {
         auto entry = std::find_if(listed.begin(), listed.end(),
@@ -40,7 +40,7 @@ TEST_CASE("list shows every token key with a URI that opens it", "[softhsm]") {
         CHECK(hwacme::keystore::public_key_spki(*store->open(uri)) ==
               hwacme::keystore::public_key_spki(*key));
     }
-    CHECK(store->list(KeyUri::parse(token.uri_for("web"))).size() == 1);
+    CHECK(store->listing()->list(KeyUri::parse(token.uri_for("web"))).size() == 1);
 }
 
 TEST_CASE("remove destroys the key pair and nothing else", "[softhsm]") {
@@ -51,14 +51,14 @@ TEST_CASE("remove destroys the key pair and nothing else", "[softhsm]") {
     store->generate(gone, KeyType::EcP256);
     store->generate(kept, KeyType::EcP256);
 
-    store->remove(gone);
+    store->removal()->remove(gone);
     RawToken raw(token.module_path(), token.token_label(), token.pin());
     CHECK_FALSE(raw.find(CKO_PRIVATE_KEY, "gone"));
     CHECK_FALSE(raw.find(CKO_PUBLIC_KEY, "gone"));
     CHECK(raw.find(CKO_PRIVATE_KEY, "kept"));
     CHECK(raw.find(CKO_PUBLIC_KEY, "kept"));
     CHECK(error_code_of([&] { store->open(gone); }) == Errc::NotFound);
-    CHECK(error_code_of([&] { store->remove(gone); }) == Errc::NotFound);
+    CHECK(error_code_of([&] { store->removal()->remove(gone); }) == Errc::NotFound);
     CHECK(store->open(kept)->type() == KeyType::EcP256);
 }
 

@@ -129,7 +129,7 @@ TEST_CASE("object that is not on the token is NotFound", "[softhsm]") {
     const KeyUri uri = KeyUri::parse(token.uri_for("missing-object"));
     auto store = hwacme::pkcs11::open_keystore(uri, {});
     CHECK(error_code_of([&] { store->open(uri); }) == Errc::NotFound);
-    CHECK(error_code_of([&] { store->describe(uri); }) == Errc::NotFound);
+    CHECK(error_code_of([&] { store->custody_description()->describe(uri); }) == Errc::NotFound);
 }
 
 TEST_CASE("module path that does not exist is an error naming the path", "[softhsm]") {

@@ -50,7 +50,7 @@ TEST_CASE("TPM key that could leave the TPM is refused as Custody unless extract
         CHECK(e.code() == Errc::Custody);
         CHECK(std::string(e.what()).find("fixedTPM") != std::string::npos);
     }
-    auto facts = strict->describe(handle_uri(0x81000020));
+    auto facts = strict->custody_description()->describe(handle_uri(0x81000020));
     CHECK(std::count(facts.begin(), facts.end(),
                      std::pair<std::string, std::string>{"fixedTPM", "no"}) == 1);
 

@@ -31,8 +31,10 @@ TEST_CASE("TPM handle that holds no key gives NotFound", "[swtpm]") {
     test::SwtpmFixture swtpm;
     auto store = tpm::open_keystore(KeyUri::parse("tpm2:"), options_for(swtpm));
     CHECK(error_code_of([&] { store->open(handle_uri(0x81000002)); }) == Errc::NotFound);
-    CHECK(error_code_of([&] { store->describe(handle_uri(0x81000002)); }) == Errc::NotFound);
-    CHECK(error_code_of([&] { store->remove(handle_uri(0x81000002)); }) == Errc::NotFound);
+    CHECK(error_code_of([&] { store->custody_description()->describe(handle_uri(0x81000002)); }) ==
+          Errc::NotFound);
+    CHECK(error_code_of([&] { store->removal()->remove(handle_uri(0x81000002)); }) ==
+          Errc::NotFound);
     CHECK(error_code_of([&] { store->open(file_uri("/nonexistent/k.tss2.pem")); }) ==
           Errc::NotFound);
     CHECK(nothing_loaded(swtpm.tcti()));

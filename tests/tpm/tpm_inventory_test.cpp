@@ -22,7 +22,7 @@ TEST_CASE("TPM keystore lists key files of a folder and persistent signing keys"
     std::ofstream(dir / "notes.txt") << "not a key";
     store->generate(handle_uri(0x81000002), KeyType::EcP256);
 
-    auto files = store->list(KeyUri::parse("tpm2:path=" + dir.path().string()));
+    auto files = store->listing()->list(KeyUri::parse("tpm2:path=" + dir.path().string()));
     REQUIRE(files.size() == 2);
     CHECK(files[0].uri == "tpm2:path=" + (dir / "a.tss2.pem").string());
     CHECK(files[0].type == KeyType::EcP256);
@@ -37,7 +37,7 @@ TEST_CASE("TPM keystore lists key files of a folder and persistent signing keys"
                             "0x81000001"})
                 .exit_code == 0);
     swtpm.tpm2_tool({"tpm2_flushcontext", "-t"});
-    auto handles = store->list(KeyUri::parse("tpm2:"));
+    auto handles = store->listing()->list(KeyUri::parse("tpm2:"));
     REQUIRE(handles.size() == 1);
     CHECK(handles[0].uri == "tpm2:handle=0x81000002");
     CHECK(handles[0].type == KeyType::EcP256);
@@ -53,7 +53,7 @@ TEST_CASE("TPM keystore describes a key's custody as facts", "[swtpm]") {
 
     for (const KeyUri& uri : {file_uri((dir / "web.tss2.pem").string()), handle_uri(0x81000002)}) {
         INFO(uri.str());
-        auto list = store->describe(uri);
+        auto list = store->custody_description()->describe(uri);
         std::map<std::string, std::string> facts(list.begin(), list.end());
         CHECK(facts["fixedTPM"] == "yes");
         CHECK(facts["fixedParent"] == "yes");
@@ -64,7 +64,8 @@ TEST_CASE("TPM keystore describes a key's custody as facts", "[swtpm]") {
         CHECK(facts.count("storage") == 1);
         CHECK(facts.count("parent") == 1);
     }
-    auto file_facts = store->describe(file_uri((dir / "web.tss2.pem").string()));
+    auto file_facts =
+        store->custody_description()->describe(file_uri((dir / "web.tss2.pem").string()));
     CHECK(std::count(file_facts.begin(), file_facts.end(),
                      std::pair<std::string, std::string>{"loads in this TPM", "yes"}) == 1);
     CHECK(std::count(file_facts.begin(), file_facts.end(),
@@ -80,16 +81,18 @@ TEST_CASE("TPM keystore removes a key file and evicts a persistent key", "[swtpm
     store->generate(file_uri(path), KeyType::EcP256);
     store->generate(handle_uri(0x81000003), KeyType::EcP256);
 
-    store->remove(file_uri(path));
+    store->removal()->remove(file_uri(path));
     CHECK_FALSE(std::filesystem::exists(path));
-    store->remove(handle_uri(0x81000003));
+    store->removal()->remove(handle_uri(0x81000003));
     CHECK(tpm_handles(swtpm.tcti(), TPM2_PERSISTENT_FIRST).empty());
-    CHECK(error_code_of([&] { store->remove(handle_uri(0x81000003)); }) == Errc::NotFound);
-    CHECK(error_code_of([&] { store->remove(file_uri(path)); }) == Errc::NotFound);
+    CHECK(error_code_of([&] { store->removal()->remove(handle_uri(0x81000003)); }) ==
+          Errc::NotFound);
+    CHECK(error_code_of([&] { store->removal()->remove(file_uri(path)); }) == Errc::NotFound);
 
     std::ofstream(dir / "other.pem") << "-----BEGIN PRIVATE KEY-----\n";
-    CHECK(error_code_of([&] { store->remove(file_uri((dir / "other.pem").string())); }) ==
-          Errc::InvalidArgument);
+    CHECK(error_code_of([&] {
+              store->removal()->remove(file_uri((dir / "other.pem").string()));
+          }) == Errc::InvalidArgument);
     CHECK(std::filesystem::exists((dir / "other.pem").string()));
 }
 

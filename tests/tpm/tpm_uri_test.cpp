@@ -98,7 +98,8 @@ TEST_CASE("listing a folder of TPM key files needs no TPM", "[unit]") {
     KeystoreOptions options;
     options.tcti = kDeadTcti;
     auto store = hwacme::tpm::open_keystore(KeyUri::parse("tpm2:path=/nonexistent"), options);
-    CHECK(error_code_of([&] { store->list(KeyUri::parse("tpm2:path=/nonexistent-folder")); }) ==
-          Errc::NotFound);
-    CHECK(store->list(KeyUri::parse("tpm2:path=/")).empty());
+    CHECK(error_code_of([&] {
+              store->listing()->list(KeyUri::parse("tpm2:path=/nonexistent-folder"));
+          }) == Errc::NotFound);
+    CHECK(store->listing()->list(KeyUri::parse("tpm2:path=/")).empty());
 }
