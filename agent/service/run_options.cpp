@@ -7,6 +7,7 @@
 
 #include "keystore/file_keystore.h"
 #include "pkcs11/pkcs11_keystore.h"
+#include "pkcs11/pkcs11_uri.h"
 #include "tpm/tpm_keystore.h"
 
 #ifndef HWACME_VERSION
@@ -45,6 +46,10 @@ keystore::Registry make_registry() {
     registry.add("pkcs11", pkcs11::open_keystore);
     registry.add("tpm2", tpm::open_keystore);
     return registry;
+}
+
+std::string default_pkcs11_module() {
+    return pkcs11::default_module_path();
 }
 
 }  // namespace hwacme::service

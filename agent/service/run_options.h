@@ -31,7 +31,11 @@ struct RunOptions {
     keystore::KeystoreOptions keystore_options() const;
 };
 
-/// Every keystore backend this build has, by URI scheme.
+/// Every keystore backend this build has, by URI scheme. This file is where the backends are put
+/// together: the one place outside them that includes their headers.
 keystore::Registry make_registry();
+
+/// The module a `pkcs11:` URI without module-path loads: the p11-kit proxy.
+std::string default_pkcs11_module();
 
 }  // namespace hwacme::service
