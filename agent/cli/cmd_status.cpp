@@ -8,8 +8,8 @@
 #include "agent/config/config.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"
-#include "agent/service/ca_session.h"
 #include "agent/service/key_inventory.h"
+#include "agent/service/managed_status.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -26,31 +26,7 @@ struct StatusArgs {
     bool json = false;
 };
 
-/// What `list` and `status` know of one certificate: its configuration, its saved state and
-/// the renewal decision now. Read without the state lock: every state write is one rename.
-struct CertificateView {
-    const config::CertificateConfig* config;
-    manage::CertificateState state;
-    manage::RenewalDecision decision;
-};
-
-std::vector<CertificateView> load_views(const service::RunOptions& command_line,
-                                        const config::Config& config,
-                                        const std::vector<std::string>& names) {
-    auto state_dir = service::managed_options(command_line, config).state_path();
-    auto now = system_seconds();
-    std::vector<CertificateView> views;
-    for (const auto& name : names) config.certificate(name);  // an unknown name is an error
-    for (const auto& certificate : config.certificates) {
-        if (!names.empty() &&
-            std::find(names.begin(), names.end(), certificate.name) == names.end())
-            continue;
-        auto state = manage::load_certificate_state(state_dir, certificate.name);
-        auto decision = manage::decide_renewal(state, now, false);
-        views.push_back({&certificate, std::move(state), std::move(decision)});
-    }
-    return views;
-}
+using service::CertificateView;
 
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
     std::string joined;
@@ -84,7 +60,7 @@ std::string key_uri(const CertificateView& view) {
 }
 
 json::object summary_json(const CertificateView& view) {
-    const auto& cert = *view.config;
+    const auto& cert = view.config;
     return {{"name", cert.name},
             {"identifiers", json::array(cert.identifiers.begin(), cert.identifiers.end())},
             {"not_after", time_or_null(not_after(view))},
@@ -113,8 +89,7 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
 }
 
 void run_list(const service::RunOptions& command_line, const StatusArgs& args) {
-    auto config = config::load_config(command_line.config_path);
-    auto views = load_views(command_line, config, args.names);
+    auto views = service::managed_status(command_line, args.names).certificates;
     if (args.json) {
         json::array certificates;
         for (const auto& view : views) certificates.push_back(summary_json(view));
@@ -124,7 +99,7 @@ void run_list(const service::RunOptions& command_line, const StatusArgs& args) {
     std::vector<std::vector<std::string>> rows{
         {"NAME", "IDENTIFIERS", "NOT AFTER", "NEXT RENEWAL", "REASON", "KEY"}};
     for (const auto& view : views)
-        rows.push_back({view.config->name, join(view.config->identifiers, ","),
+        rows.push_back({view.config.name, join(view.config.identifiers, ","),
                         time_or_dash(not_after(view)),
                         view.decision.due ? "now" : time_or_dash(view.decision.renew_at),
                         view.decision.reason, key_uri(view)});
@@ -180,7 +155,7 @@ json::object status_json(const CertificateView& view, const service::RunOptions&
 }
 
 void print_status(const CertificateView& view, const service::RunOptions& options) {
-    const auto& cert = *view.config;
+    const auto& cert = view.config;
     const auto& state = view.state;
     std::cout << cert.name << "\n"
               << "  names:          " << join(cert.identifiers, ", ") << "\n";
@@ -220,9 +195,7 @@ void print_status(const CertificateView& view, const service::RunOptions& option
 }
 
 void run_status(const service::RunOptions& command_line, const StatusArgs& args) {
-    auto config = config::load_config(command_line.config_path);
-    auto options = service::managed_options(command_line, config);
-    auto views = load_views(command_line, config, args.names);
+    auto [options, views] = service::managed_status(command_line, args.names);
     if (args.json) {
         json::array certificates;
         for (const auto& view : views) certificates.push_back(status_json(view, options));
