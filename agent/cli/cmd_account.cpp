@@ -3,8 +3,7 @@
 
 #include "agent/cli/command.h"
 #include "agent/cli/eab_options.h"
-#include "agent/service/acme_context.h"
-#include "agent/signing/key_signer.h"
+#include "agent/service/account_actions.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -21,15 +20,6 @@ struct AccountArgs {
     std::string new_key;
     EabOptions eab;
 };
-
-/// The remembered account, or — given --account-key — the one the CA has for that key, found
-/// from the key alone and saved again (RFC 8555 §7.3.1): how a re-imaged host whose key lives
-/// in an HSM or TPM gets its account back.
-service::ActiveAccount account_for(service::AcmeContext& context, const AccountArgs& args) {
-    service::AccountRequest request;
-    if (!args.account_key.empty()) request.account_key_uri = args.account_key;
-    return service::resolve_account(context, request);
-}
 
 void print_account(const acme::Account& account, const std::string& key_uri, bool json) {
     if (json) {
@@ -50,64 +40,46 @@ void print_account(const acme::Account& account, const std::string& key_uri, boo
     std::cout << "account key: " << key_uri << "\n";
 }
 
+std::optional<std::string> given(const std::string& option) {
+    if (option.empty()) return std::nullopt;
+    return option;
+}
+
 void run_register(const service::RunOptions& global, const AccountArgs& args) {
-    service::AcmeContext context(global);
-    auto account = service::resolve_account(context, {.account_key_uri = args.account_key,
+    auto account = service::register_account(global, {.account_key_uri = args.account_key,
                                                       .emails = args.emails,
                                                       .agree_tos = args.agree_tos,
                                                       .key_type = args.key_type,
                                                       .register_always = true,
                                                       .eab = args.eab.load()});
-    std::cout << "account: " << account.state.account_url << "\n"
-              << "account key: " << account.state.account_key_uri << "\n";
+    std::cout << "account: " << account.account_url << "\n"
+              << "account key: " << account.account_key_uri << "\n";
 }
 
 void run_show(const service::RunOptions& global, const AccountArgs& args) {
-    service::AcmeContext context(global);
-    auto active = account_for(context, args);
-    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
-    print_account(acme::fetch_account(session), active.state.account_key_uri, args.json);
+    auto view = service::show_account(global, given(args.account_key));
+    print_account(view.account, view.account_key_uri, args.json);
 }
 
 void run_update(const service::RunOptions& global, const AccountArgs& args) {
-    service::AcmeContext context(global);
-    auto active = account_for(context, args);
-    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
-    auto account = acme::update_account_contacts(session, args.emails);
-    active.state.contacts = account.contacts;
-    service::save_account_state(global.state_path(), active.state);
-    print_account(account, active.state.account_key_uri, args.json);
+    auto view = service::update_account_contacts(global, args.emails);
+    print_account(view.account, view.account_key_uri, args.json);
 }
 
 void run_deactivate(const service::RunOptions& global, const AccountArgs& args) {
     if (!args.confirmed)
         throw Error(Errc::InvalidArgument,
                     "deactivating an account cannot be undone: add --yes to confirm");
-    service::AcmeContext context(global);
-    auto active = account_for(context, args);
-    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
-    auto account = acme::deactivate_account(session);
-    service::remove_account_state(global.state_path(), global.server);
-    std::cout << "account " << account.url << " is " << log::printable(account.status)
-              << "; its key " << active.state.account_key_uri << " was not touched\n";
+    auto view = service::deactivate_account(global);
+    std::cout << "account " << view.account.url << " is " << log::printable(view.account.status)
+              << "; its key " << view.account_key_uri << " was not touched\n";
 }
 
 void run_rollover(const service::RunOptions& global, const AccountArgs& args) {
-    service::AcmeContext context(global);
-    auto active = account_for(context, args);
-    auto new_key =
-        keystore::open_or_generate_key(context.registry, keystore::KeyUri::parse(args.new_key),
-                                       args.key_type, global.keystore_options());
-    if (new_key.generated)
-        log::info("generated the new account key " + new_key->uri() + " (" +
-                  std::string(keystore::to_string(new_key->type())) + ")");
-    acme::AccountSession session(context.acme, *active.signer, active.state.account_url);
-    acme::change_account_key(session, signing::KeySigner(*new_key));
-    std::string old_key = active.state.account_key_uri;
-    active.state.account_key_uri = new_key->uri();
-    service::save_account_state(global.state_path(), active.state);
-    std::cout << "account " << active.state.account_url << " now answers to " << new_key->uri()
-              << "\nthe old key " << old_key
+    auto rollover = service::roll_over_account_key(global, keystore::KeyUri::parse(args.new_key),
+                                                   args.key_type);
+    std::cout << "account " << rollover.account_url << " now answers to " << rollover.new_key_uri
+              << "\nthe old key " << rollover.old_key_uri
               << " still exists: delete it with 'hwacme key delete' once nothing needs it\n";
 }
 

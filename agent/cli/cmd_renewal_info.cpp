@@ -4,9 +4,7 @@
 
 #include "agent/acme/renewal_info.h"
 #include "agent/cli/command.h"
-#include "agent/service/acme_context.h"
-#include "agent/service/certificate_files.h"
-#include "common/error.h"
+#include "agent/service/renewal_info_lookup.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
 
@@ -42,15 +40,8 @@ void print_renewal_info(const std::string& id, const acme::RenewalInfo& info, bo
 }
 
 void run_renewal_info(const service::RunOptions& global, const RenewalInfoArgs& args) {
-    auto cert = service::load_certificate_file(args.cert_file);
-    auto id = acme::ari_certificate_id(cert.get());
-    service::AcmeContext context(global);
-    auto info = acme::fetch_renewal_info(context.acme, id);
-    if (!info)
-        throw Error(Errc::Unsupported, "the CA at " + global.server +
-                                           " offers no renewal information (its directory has "
-                                           "no renewalInfo, RFC 9773)");
-    print_renewal_info(id, *info, args.json);
+    auto lookup = service::look_up_renewal_info(global, args.cert_file);
+    print_renewal_info(lookup.id, lookup.info, args.json);
 }
 
 }  // namespace

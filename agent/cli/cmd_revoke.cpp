@@ -4,10 +4,7 @@
 
 #include "agent/acme/revocation.h"
 #include "agent/cli/command.h"
-#include "agent/service/acme_context.h"
-#include "agent/service/certificate_files.h"
-#include "agent/signing/key_signer.h"
-#include "common/error.h"
+#include "agent/service/certificate_revocation.h"
 
 namespace hwacme::cli {
 namespace {
@@ -20,25 +17,10 @@ struct RevokeArgs {
 };
 
 void run_revoke(const service::RunOptions& global, const RevokeArgs& args) {
-    auto cert = service::load_certificate_file(args.cert_file);
     std::optional<int> reason;
     if (!args.reason.empty()) reason = acme::parse_revocation_reason(args.reason);
-    service::AcmeContext context(global);
-    auto der = service::certificate_der(cert.get());
-    if (!args.cert_key.empty()) {
-        // RFC 8555 §7.6: a request signed by the certificate's own key needs no account.
-        auto key = keystore::open_key(context.registry, keystore::KeyUri::parse(args.cert_key),
-                                      global.keystore_options());
-        if (!service::certifies_key(cert.get(), key->public_key().get()))
-            throw Error(Errc::InvalidArgument,
-                        args.cert_file + " does not certify the key " + key->uri());
-        acme::revoke_certificate(context.acme, der, reason, signing::KeySigner(*key), std::nullopt);
-    } else {
-        auto account = service::resolve_account(context, {});
-        acme::revoke_certificate(context.acme, der, reason, *account.signer,
-                                 account.state.account_url);
-    }
-    auto summary = service::summarize(cert.get());
+    auto summary = service::revoke_certificate_file(
+        global, {.cert_file = args.cert_file, .reason = reason, .cert_key_uri = args.cert_key});
     if (args.json) {
         boost::json::object out{
             {"revoked", args.cert_file},

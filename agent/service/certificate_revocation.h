@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "agent/service/certificate_files.h"
+#include "agent/service/run_options.h"
+
+namespace hwacme::service {
+
+/// `hwacme revoke`: the certificate file, the reason, and whose signature asks.
+struct RevocationRequest {
+    std::string cert_file;      ///< PEM, the leaf first
+    std::optional<int> reason;  ///< RFC 5280 §5.3.1 CRLReason; none: unspecified
+    /// The certificate's own key, which needs no account (RFC 8555 §7.6); empty: the account's.
+    std::string cert_key_uri;
+};
+
+/// Revokes the certificate at the CA of `options`. Error{InvalidArgument} when the file does not
+/// certify the key named to sign. Returns what the certificate was.
+CertificateSummary revoke_certificate_file(const RunOptions& options,
+                                           const RevocationRequest& request);
+
+}  // namespace hwacme::service
