@@ -4,23 +4,6 @@
 #include "common/log.h"
 
 namespace hwacme::service {
-namespace {
-
-/// The account `account_key` names, else the remembered one, signed in.
-struct SignedInAccount {
-    SignedInAccount(const RunOptions& options, const std::optional<std::string>& account_key)
-        : context(options),
-          active(resolve_account(context, {.account_key_uri = account_key})),
-          session(context.acme, *active.signer, active.state.account_url) {}
-    SignedInAccount(const SignedInAccount&) = delete;
-    SignedInAccount& operator=(const SignedInAccount&) = delete;
-
-    AcmeContext context;
-    ActiveAccount active;
-    acme::AccountSession session;
-};
-
-}  // namespace
 
 AccountState register_account(const RunOptions& options, const AccountRequest& request) {
     AcmeContext context(options);

@@ -56,4 +56,10 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     return {std::move(key), std::move(state), std::move(signer)};
 }
 
+SignedInAccount::SignedInAccount(const RunOptions& options,
+                                 const std::optional<std::string>& account_key)
+    : context(options),
+      active(resolve_account(context, {.account_key_uri = account_key})),
+      session(context.acme, *active.signer, active.state.account_url) {}
+
 }  // namespace hwacme::service

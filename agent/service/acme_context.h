@@ -45,6 +45,18 @@ struct ActiveAccount {
     std::unique_ptr<signing::RequestSigner> signer;
 };
 
+/// A command's connection to the CA signed in as an account: `account_key`'s, else the one the
+/// state folder remembers for the CA (resolve_account). Nothing is registered.
+struct SignedInAccount {
+    SignedInAccount(const RunOptions& options, const std::optional<std::string>& account_key);
+    SignedInAccount(const SignedInAccount&) = delete;
+    SignedInAccount& operator=(const SignedInAccount&) = delete;
+
+    AcmeContext context;
+    ActiveAccount active;
+    acme::AccountSession session;
+};
+
 /// Returns the account for the CA of `context`: the one saved in the state folder, or — given an
 /// account key and terms agreement — a newly registered (or found) one, saved before returning.
 /// Error{NotFound} telling the operator what to run when there is none and it cannot register.

@@ -14,20 +14,6 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return joined;
 }
 
-/// A signed-in session with the account of the CA of --server, as every command finds it.
-struct SignedIn {
-    SignedIn(const RunOptions& options, const std::optional<std::string>& account_key)
-        : context(options),
-          account(resolve_account(context, {.account_key_uri = account_key})),
-          session(context.acme, *account.signer, account.state.account_url) {}
-    SignedIn(const SignedIn&) = delete;
-    SignedIn& operator=(const SignedIn&) = delete;
-
-    AcmeContext context;
-    ActiveAccount account;
-    acme::AccountSession session;
-};
-
 /// The order as the CA has it; Error{NotFound} naming the URL when the CA does not know it
 /// (RFC 8555 answers such a POST-as-GET with an error: 404 or unauthorized).
 acme::Order fetch_known_order(acme::AccountSession& session, const std::string& url) {
@@ -98,7 +84,7 @@ std::string describe_identifier(const acme::Authorization& authorization) {
 
 OrderView show_order(const RunOptions& options, const std::optional<std::string>& account_key,
                      const std::string& url) {
-    SignedIn signed_in(options, account_key);
+    SignedInAccount signed_in(options, account_key);
     OrderView view{fetch_known_order(signed_in.session, url), {}};
     for (const auto& authorization : view.order.authorizations)
         view.authorizations.push_back(acme::fetch_authorization(signed_in.session, authorization));
@@ -112,7 +98,7 @@ void cancel_orders(const RunOptions& options, const CancelRequest& request,
         report("no saved order at " + options.server);
         return;
     }
-    SignedIn signed_in(options, request.account_key);
+    SignedInAccount signed_in(options, request.account_key);
     auto state_dir = options.state_path();
     for (const auto& saved : orders) {
         bool is_saved = !saved.names.empty();
