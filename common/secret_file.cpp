@@ -32,6 +32,24 @@ void Secret::wipe() noexcept {
     size_ = 0;
 }
 
+Secret Secret::copy_of(std::string_view text) {
+    Secret secret;
+    secret.data_.assign(text.begin(), text.end());
+    secret.size_ = text.size();
+    return secret;
+}
+
+void Secret::drop_trailing_newline() noexcept {
+    if (size_ > 0 && data_[size_ - 1] == '\n') --size_;
+    if (size_ > 0 && data_[size_ - 1] == '\r') --size_;
+}
+
+std::optional<std::filesystem::path> secret_source_file(std::string_view source) {
+    if (source.starts_with("file:")) source.remove_prefix(5);
+    if (!source.starts_with('/')) return std::nullopt;
+    return std::filesystem::path(source);
+}
+
 Secret read_secret_file(const std::filesystem::path& path, std::size_t max_bytes,
                         std::string_view what) {
     const std::string named = std::string(what) + " file " + path.string();
@@ -58,9 +76,7 @@ Secret read_secret_file(const std::filesystem::path& path, std::size_t max_bytes
     if (secret.size_ > max_bytes)
         throw Error(Errc::InvalidArgument,
                     named + " holds more than " + std::to_string(max_bytes) + " bytes");
-    auto text = secret.view();
-    if (text.ends_with('\n')) --secret.size_;
-    if (secret.view().ends_with('\r')) --secret.size_;
+    secret.drop_trailing_newline();
     return secret;
 }
 

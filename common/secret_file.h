@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -18,7 +19,13 @@ public:
     Secret& operator=(const Secret&) = delete;
     ~Secret();
 
+    /// A copy of `text` (a secret handed over by the environment), in a buffer sized once.
+    static Secret copy_of(std::string_view text);
+
     std::string_view view() const noexcept { return {data_.data(), size_}; }
+    bool empty() const noexcept { return size_ == 0; }
+    /// Without one trailing line break ("\n" or "\r\n"): files written by `echo` end with one.
+    void drop_trailing_newline() noexcept;
 
 private:
     friend Secret read_secret_file(const std::filesystem::path&, std::size_t, std::string_view);
@@ -27,6 +34,11 @@ private:
     std::vector<char> data_;
     std::size_t size_ = 0;
 };
+
+/// The file a key URI's secret source names — `pin-source=` for PKCS#11 (RFC 7512),
+/// `auth-source=` for TPM keys: `file:/absolute/path` or an absolute path; nullopt for anything
+/// else (a relative path, another scheme), which the caller reports naming its attribute.
+std::optional<std::filesystem::path> secret_source_file(std::string_view source);
 
 /// Reads the secret `what` ("the PIN", …) from `path` into a buffer sized once: without one
 /// trailing newline (files written by `echo` end with one). Error{NotFound} when the file does

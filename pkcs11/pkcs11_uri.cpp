@@ -37,11 +37,6 @@ std::optional<std::string> single_query(const keystore::KeyUri& uri, std::string
     return uri.query(name);
 }
 
-std::string pin_file_path(const std::string& source) {
-    if (source.starts_with("file:")) return source.substr(5);
-    return source;
-}
-
 }  // namespace
 
 std::string TokenSelector::describe() const {
@@ -99,7 +94,7 @@ Pkcs11Uri Pkcs11Uri::parse(const keystore::KeyUri& uri) {
     out.module_path = module ? *module : default_module_path();
     if (out.module_path.empty()) invalid(uri, "module-path is empty");
     out.pin_source = single_query(uri, "pin-source");
-    if (out.pin_source && !pin_file_path(*out.pin_source).starts_with('/'))
+    if (out.pin_source && !secret_source_file(*out.pin_source))
         invalid(uri, "pin-source must name an absolute file path (pin-source=file:/path)");
     return out;
 }
@@ -136,34 +131,25 @@ std::string hex(ByteView bytes) {
     return out;
 }
 
-Pin::Pin(std::string_view text) {
-    if (text.ends_with('\n')) text.remove_suffix(1);
-    if (text.ends_with('\r')) text.remove_suffix(1);
-    value_ = text;
-}
-
-Pin::~Pin() {
-    OPENSSL_cleanse(value_.data(), value_.size());
-}
-
 namespace {
 
 // Far above any token's ulMaxPinLen, far below what could hurt.
 constexpr std::size_t kMaxPinFileBytes = 1024;
 
 std::unique_ptr<Pin> read_pin_file(const std::filesystem::path& path) {
-    return std::make_unique<Pin>(read_secret_file(path, kMaxPinFileBytes, "the PIN").view());
+    return std::make_unique<Pin>(read_secret_file(path, kMaxPinFileBytes, "the PIN"));
 }
 
 }  // namespace
 
 std::unique_ptr<Pin> read_pin(const Pkcs11Uri& uri) {
-    if (uri.pin_source) return read_pin_file(pin_file_path(*uri.pin_source));
+    if (uri.pin_source) return read_pin_file(*secret_source_file(*uri.pin_source));
     // A file named by the environment suits systemd credentials (LoadCredential= and
     // HWACME_PKCS11_PIN_FILE=%d/NAME): the PIN never sits in the unit or the config.
     if (const char* file = std::getenv("HWACME_PKCS11_PIN_FILE"); file && *file)
         return read_pin_file(file);
-    if (const char* env = std::getenv("HWACME_PKCS11_PIN")) return std::make_unique<Pin>(env);
+    if (const char* env = std::getenv("HWACME_PKCS11_PIN"))
+        return std::make_unique<Pin>(Secret::copy_of(env));
     return nullptr;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/bytes.h"
+#include "common/secret_file.h"
 #include "keystore/key_uri.h"
 
 namespace hwacme::pkcs11 {
@@ -56,17 +57,13 @@ std::string hex(ByteView bytes);
 /// A PIN read from its source; wiped from memory on destruction, never printed.
 class Pin {
 public:
-    /// Keeps `text` without one trailing newline (files written by `echo` end with one).
-    explicit Pin(std::string_view text);
-    Pin(const Pin&) = delete;
-    Pin& operator=(const Pin&) = delete;
-    ~Pin();
-    const std::string& value() const { return value_; }
+    /// Keeps `secret` without one trailing newline (files written by `echo` end with one).
+    explicit Pin(Secret secret) : secret_(std::move(secret)) { secret_.drop_trailing_newline(); }
+    std::string_view value() const { return secret_.view(); }
 
 private:
-    std::string value_;
+    Secret secret_;  ///< wiped when the Pin goes
 };
-
 /// Reads the PIN from the URI's pin-source file, else from the file HWACME_PKCS11_PIN_FILE
 /// names, else from the environment variable HWACME_PKCS11_PIN; nullptr when none is set.
 /// Error{NotFound}/Error{Io} when the pin-source file cannot be read (the path is named, the

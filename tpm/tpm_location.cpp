@@ -63,8 +63,9 @@ TpmLocation TpmLocation::parse(const keystore::KeyUri& uri) {
         if (name != "auth-source")
             invalid(uri, "unknown query attribute '" + name + "' (known: auth-source)");
         if (loc.auth_file) invalid(uri, "auth-source appears twice");
-        if (!value.starts_with("file:/")) invalid(uri, "auth-source must be file:/absolute/path");
-        loc.auth_file = value.substr(5);
+        auto file = secret_source_file(value);
+        if (!file) invalid(uri, "auth-source must be file:/absolute/path");
+        loc.auth_file = file->string();
     }
     if (loc.auth_file && loc.kind == Kind::Tpm) invalid(uri, "auth-source needs a path or handle");
     return loc;
@@ -82,34 +83,19 @@ std::string TpmLocation::uri(bool with_auth_source) const {
 AuthValue AuthValue::read(const std::optional<std::string>& auth_file) {
     AuthValue auth;
     if (!auth_file) return auth;
-    Secret text;
     try {
         // Room for a trailing newline, so that a 32-byte value written by echo gets through.
-        text = read_secret_file(*auth_file, kMaxAuthSize + 2, "the auth value");
+        auth.value_ = read_secret_file(*auth_file, kMaxAuthSize + 2, "the auth value");
     } catch (const Error& e) {
         // Not NotFound: that would read as "no such key" and invite generating one.
         throw Error(Errc::InvalidArgument, std::string("cannot read the auth value: ") + e.what());
     }
-    auth.value_.assign(text.view().begin(), text.view().end());
     if (auth.value_.empty())
         throw Error(Errc::InvalidArgument, "the auth value file " + *auth_file + " is empty");
-    if (auth.value_.size() > kMaxAuthSize)
+    if (auth.value_.view().size() > kMaxAuthSize)
         throw Error(Errc::InvalidArgument,
                     "the auth value in " + *auth_file + " is longer than 32 bytes");
     return auth;
-}
-
-AuthValue& AuthValue::operator=(AuthValue&& other) noexcept {
-    if (this != &other) {
-        wipe();
-        value_ = std::move(other.value_);
-    }
-    return *this;
-}
-
-void AuthValue::wipe() noexcept {
-    if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
-    value_.clear();
 }
 
 }  // namespace hwacme::tpm

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/bytes.h"
+#include "common/secret_file.h"
 #include "keystore/key_uri.h"
 
 namespace hwacme::tpm {
@@ -38,18 +39,14 @@ public:
     /// when it cannot be read, is empty, or holds more than 32 bytes (the SHA-256 nameAlg limit,
     /// Part 1 §19.6.4).
     static AuthValue read(const std::optional<std::string>& auth_file);
-    AuthValue(AuthValue&& other) noexcept : value_(std::move(other.value_)) {}
-    AuthValue& operator=(AuthValue&& other) noexcept;
-    AuthValue(const AuthValue&) = delete;
-    AuthValue& operator=(const AuthValue&) = delete;
-    ~AuthValue() { wipe(); }
 
     bool empty() const noexcept { return value_.empty(); }
-    ByteView bytes() const noexcept { return value_; }
+    ByteView bytes() const noexcept {
+        return {reinterpret_cast<const std::uint8_t*>(value_.view().data()), value_.view().size()};
+    }
 
 private:
-    void wipe() noexcept;
-    Bytes value_;
+    Secret value_;  ///< wiped when the AuthValue goes
 };
 
 }  // namespace hwacme::tpm

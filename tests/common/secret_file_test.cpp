@@ -53,3 +53,21 @@ TEST_CASE("a secret file that is too long, not a file, or missing is refused by 
     CHECK(error_of(tmp.path()) == Errc::InvalidArgument);
     CHECK(error_of(tmp / "missing") == Errc::NotFound);
 }
+
+TEST_CASE("pin-source and auth-source name a file the same way", "[unit]") {
+    CHECK(secret_source_file("file:/etc/hwacme/pin") == std::filesystem::path("/etc/hwacme/pin"));
+    CHECK(secret_source_file("/etc/hwacme/pin") == std::filesystem::path("/etc/hwacme/pin"));
+    CHECK_FALSE(secret_source_file("file:pin"));
+    CHECK_FALSE(secret_source_file("relative/pin"));
+    CHECK_FALSE(secret_source_file("env:HWACME_PIN"));
+    CHECK_FALSE(secret_source_file(""));
+}
+
+TEST_CASE("a secret from the environment is copied and loses one line break", "[unit]") {
+    Secret secret = Secret::copy_of("1234\r\n");
+    secret.drop_trailing_newline();
+    CHECK(secret.view() == "1234");
+    Secret moved = std::move(secret);
+    CHECK(moved.view() == "1234");
+    CHECK(Secret::copy_of("").empty());
+}
