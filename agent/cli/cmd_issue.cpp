@@ -83,7 +83,7 @@ config::ChallengeConfig challenge_config(const IssueArgs& args) {
 
 void run_issue(const service::RunOptions& global, const IssueArgs& args) {
     service::IssueRequest request{.names = args.names,
-                                  .key_uri = args.key_uri,
+                                  .key_uri = keystore::KeyUri::parse(args.key_uri),
                                   .key_type = args.key_type,
                                   .out_dir = args.out_dir,
                                   .challenge = challenge_config(args),

@@ -19,8 +19,10 @@ struct RevokeArgs {
 void run_revoke(const service::RunOptions& global, const RevokeArgs& args) {
     std::optional<int> reason;
     if (!args.reason.empty()) reason = acme::parse_revocation_reason(args.reason);
+    std::optional<keystore::KeyUri> cert_key;
+    if (!args.cert_key.empty()) cert_key = keystore::KeyUri::parse(args.cert_key);
     auto summary = service::revoke_certificate_file(
-        global, {.cert_file = args.cert_file, .reason = reason, .cert_key_uri = args.cert_key});
+        global, {.cert_file = args.cert_file, .reason = reason, .cert_key = cert_key});
     if (args.json) {
         boost::json::object out{
             {"revoked", args.cert_file},

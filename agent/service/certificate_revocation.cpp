@@ -12,10 +12,9 @@ CertificateSummary revoke_certificate_file(const RunOptions& options,
     auto cert = load_certificate_file(request.cert_file);
     AcmeContext context(options);
     auto der = certificate_der(cert.get());
-    if (!request.cert_key_uri.empty()) {
+    if (request.cert_key) {
         auto key =
-            keystore::open_key(context.registry, keystore::KeyUri::parse(request.cert_key_uri),
-                               options.keystore_options());
+            keystore::open_key(context.registry, *request.cert_key, options.keystore_options());
         if (!certifies_key(cert.get(), key->public_key().get()))
             throw Error(Errc::InvalidArgument,
                         request.cert_file + " does not certify the key " + key->uri());

@@ -5,6 +5,7 @@
 
 #include "agent/service/certificate_files.h"
 #include "agent/service/run_options.h"
+#include "keystore/key_uri.h"
 
 namespace hwacme::service {
 
@@ -13,7 +14,7 @@ struct RevocationRequest {
     std::string cert_file;      ///< PEM, the leaf first
     std::optional<int> reason;  ///< RFC 5280 §5.3.1 CRLReason; none: unspecified
     /// The certificate's own key, which needs no account (RFC 8555 §7.6); empty: the account's.
-    std::string cert_key_uri;
+    std::optional<keystore::KeyUri> cert_key;
 };
 
 /// Revokes the certificate at the CA of `options`. Error{InvalidArgument} when the file does not

@@ -94,7 +94,7 @@ IssuedFiles issue_to_files(const RunOptions& options, const IssueRequest& reques
     for (const auto& name : request.names) acme::identifier_for(name);
     AcmeContext context(options);
     context.http.set_deadline(std::chrono::steady_clock::now() + request.timeout);
-    auto key_uri = keystore::KeyUri::parse(request.key_uri);
+    const auto& key_uri = request.key_uri;
     if (request.store_cert_in_token && key_uri.scheme() != "pkcs11")
         throw Error(Errc::InvalidArgument,
                     "--store-cert-in-token needs a pkcs11: key, not " + key_uri.scheme() + ":");

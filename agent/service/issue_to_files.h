@@ -10,13 +10,14 @@
 #include "agent/service/certificate_files.h"
 #include "agent/service/run_options.h"
 #include "keystore/key_type.h"
+#include "keystore/key_uri.h"
 
 namespace hwacme::service {
 
 /// One certificate written to plain files (`hwacme issue`).
 struct IssueRequest {
     std::vector<std::string> names;  ///< DNS names or IP literals; the first is the subject CN
-    std::string key_uri;
+    keystore::KeyUri key_uri;
     keystore::KeyType key_type = keystore::KeyType::EcP256;  ///< for a key generated now
     std::filesystem::path out_dir;
     config::ChallengeConfig challenge;
