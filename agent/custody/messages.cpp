@@ -46,8 +46,9 @@ static_assert(kHeaderBytes + 8 + kMaxNames * (4 + kMaxNameBytes) <= kMaxFrameByt
 
 const Kind& kind_of(ByteView body, std::span<const Kind> kinds, const std::string& direction) {
     if (body.size() < kHeaderBytes)
-        throw Error(Errc::Protocol, "custody " + direction + ": " + std::to_string(body.size()) +
-                                        " bytes, too short for a type and a version");
+        throw Error(Errc::Protocol, "custody " + direction +
+                                        ": too short for a type and a version (" +
+                                        std::to_string(body.size()) + " of 2 bytes)");
     auto kind =
         std::find_if(kinds.begin(), kinds.end(), [&](const Kind& k) { return k.code == body[0]; });
     if (kind == kinds.end())
