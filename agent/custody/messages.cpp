@@ -202,6 +202,17 @@ Response read_response(std::uint8_t code, FieldReader& in) {
     in.fail("type", "has no reader");
 }
 
+/// The message in `body`, with nothing left after its last field.
+template <class Message>
+Message decode(ByteView body, std::span<const Kind> kinds, const std::string& direction,
+               Message (*read)(std::uint8_t code, FieldReader& in)) {
+    const Kind& kind = kind_of(body, kinds, direction);
+    FieldReader in(body.subspan(kHeaderBytes), kind.name);
+    Message message = read(kind.code, in);
+    in.finish();
+    return message;
+}
+
 }  // namespace
 
 Bytes encode(const Request& request) {
@@ -213,19 +224,11 @@ Bytes encode(const Response& response) {
 }
 
 Request decode_request(ByteView body) {
-    const Kind& kind = kind_of(body, kRequestKinds, "request");
-    FieldReader in(body.subspan(kHeaderBytes), kind.name);
-    Request request = read_request(kind.code, in);
-    in.finish();
-    return request;
+    return decode(body, kRequestKinds, "request", read_request);
 }
 
 Response decode_response(ByteView body) {
-    const Kind& kind = kind_of(body, kResponseKinds, "reply");
-    FieldReader in(body.subspan(kHeaderBytes), kind.name);
-    Response response = read_response(kind.code, in);
-    in.finish();
-    return response;
+    return decode(body, kResponseKinds, "reply", read_response);
 }
 
 }  // namespace hwacme::custody

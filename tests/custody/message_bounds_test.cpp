@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "agent/custody/messages.h"
-#include "tests/custody/decode_error.h"
+#include "tests/custody/wire_checks.h"
 
 using namespace hwacme;
 using namespace hwacme::custody;
@@ -10,8 +10,6 @@ using namespace hwacme::custody::test;
 using Catch::Contains;
 
 namespace {
-
-const std::string kUrl = "https://ca.example/acme/new-order";
 
 /// An https URL of exactly `size` bytes.
 std::string url_of_size(std::size_t size) {
@@ -39,11 +37,11 @@ std::vector<std::string> names(std::size_t count) {
 }  // namespace
 
 TEST_CASE("sign request: url and kid hold up to 2048 bytes", "[unit]") {
-    CHECK_NOTHROW(decode_request(sign_request(url_of_size(kMaxUrlBytes), "n", kUrl)));
-    CHECK_THAT(request_error(sign_request(url_of_size(kMaxUrlBytes + 1), "n", kUrl)),
+    CHECK_NOTHROW(decode_request(sign_request(url_of_size(kMaxUrlBytes), "n", kOrderUrl)));
+    CHECK_THAT(request_error(sign_request(url_of_size(kMaxUrlBytes + 1), "n", kOrderUrl)),
                Contains("sign request: url has 2049 bytes, more than 2048"));
-    CHECK_NOTHROW(decode_request(sign_request(kUrl, "n", url_of_size(kMaxUrlBytes))));
-    CHECK_THAT(request_error(sign_request(kUrl, "n", url_of_size(kMaxUrlBytes + 1))),
+    CHECK_NOTHROW(decode_request(sign_request(kOrderUrl, "n", url_of_size(kMaxUrlBytes))));
+    CHECK_THAT(request_error(sign_request(kOrderUrl, "n", url_of_size(kMaxUrlBytes + 1))),
                Contains("sign request: kid has 2049 bytes"));
 }
 
@@ -53,26 +51,28 @@ TEST_CASE("sign request: url and kid must be https URLs of visible ASCII", "[uni
     CHECK_THAT(request_error(sign_request("https://", {}, {})), Contains("url is not an https"));
     CHECK_THAT(request_error(sign_request("https://ca.example/a b", {}, {})),
                Contains("sign request: url has a character outside visible ASCII"));
-    CHECK_THAT(request_error(sign_request(kUrl, {}, "https://ca.example/\x7f")),
+    CHECK_THAT(request_error(sign_request(kOrderUrl, {}, "https://ca.example/\x7f")),
                Contains("sign request: kid has a character outside visible ASCII"));
-    CHECK_THAT(request_error(sign_request(kUrl, {}, "")),
+    CHECK_THAT(request_error(sign_request(kOrderUrl, {}, "")),
                Contains("sign request: kid has 0 bytes"));
 }
 
 TEST_CASE("sign request: nonce holds 1..512 base64url characters", "[unit]") {
-    CHECK_NOTHROW(decode_request(sign_request(kUrl, std::string(kMaxNonceBytes, 'A'), {})));
-    CHECK_THAT(request_error(sign_request(kUrl, std::string(kMaxNonceBytes + 1, 'A'), {})),
+    CHECK_NOTHROW(decode_request(sign_request(kOrderUrl, std::string(kMaxNonceBytes, 'A'), {})));
+    CHECK_THAT(request_error(sign_request(kOrderUrl, std::string(kMaxNonceBytes + 1, 'A'), {})),
                Contains("sign request: nonce has 513 bytes, more than 512"));
-    CHECK_THAT(request_error(sign_request(kUrl, "", {})),
+    CHECK_THAT(request_error(sign_request(kOrderUrl, "", {})),
                Contains("sign request: nonce has 0 bytes, fewer than 1"));
-    CHECK_THAT(request_error(sign_request(kUrl, "abc+/=", {})),
+    CHECK_THAT(request_error(sign_request(kOrderUrl, "abc+/=", {})),
                Contains("sign request: nonce has a character outside base64url"));
 }
 
 TEST_CASE("sign request: payload holds up to 128 KiB of any bytes", "[unit]") {
-    CHECK_NOTHROW(decode_request(sign_request(kUrl, {}, {}, std::string(kMaxPayloadBytes, '\0'))));
-    CHECK_THAT(request_error(sign_request(kUrl, {}, {}, std::string(kMaxPayloadBytes + 1, 'x'))),
-               Contains("sign request: payload has 131073 bytes"));
+    CHECK_NOTHROW(
+        decode_request(sign_request(kOrderUrl, {}, {}, std::string(kMaxPayloadBytes, '\0'))));
+    CHECK_THAT(
+        request_error(sign_request(kOrderUrl, {}, {}, std::string(kMaxPayloadBytes + 1, 'x'))),
+        Contains("sign request: payload has 131073 bytes"));
 }
 
 TEST_CASE("CSR request: 1..100 names of 1..253 bytes", "[unit]") {
@@ -99,20 +99,21 @@ TEST_CASE("CSR request: names are DNS names, wildcards or IP addresses, each onc
 TEST_CASE("key change request: both URLs follow the URL rules", "[unit]") {
     CHECK_NOTHROW(decode_request(
         encode(KeyChangeRequest{url_of_size(kMaxUrlBytes), url_of_size(kMaxUrlBytes)})));
-    CHECK_THAT(request_error(encode(KeyChangeRequest{url_of_size(kMaxUrlBytes + 1), kUrl})),
+    CHECK_THAT(request_error(encode(KeyChangeRequest{url_of_size(kMaxUrlBytes + 1), kOrderUrl})),
                Contains("key change request: url has 2049 bytes"));
-    CHECK_THAT(request_error(encode(KeyChangeRequest{kUrl, url_of_size(kMaxUrlBytes + 1)})),
+    CHECK_THAT(request_error(encode(KeyChangeRequest{kOrderUrl, url_of_size(kMaxUrlBytes + 1)})),
                Contains("key change request: account URL has 2049 bytes"));
-    CHECK_THAT(request_error(encode(KeyChangeRequest{kUrl, "ftp://ca.example/"})),
+    CHECK_THAT(request_error(encode(KeyChangeRequest{kOrderUrl, "ftp://ca.example/"})),
                Contains("key change request: account URL is not an https URL"));
 }
 
 TEST_CASE("EAB request: kid holds 1..256 bytes of printable ASCII", "[unit]") {
-    CHECK_NOTHROW(decode_request(encode(EabRequest{std::string(kMaxEabKidBytes, 'k'), kUrl})));
-    CHECK_THAT(request_error(encode(EabRequest{std::string(kMaxEabKidBytes + 1, 'k'), kUrl})),
+    CHECK_NOTHROW(decode_request(encode(EabRequest{std::string(kMaxEabKidBytes, 'k'), kOrderUrl})));
+    CHECK_THAT(request_error(encode(EabRequest{std::string(kMaxEabKidBytes + 1, 'k'), kOrderUrl})),
                Contains("EAB request: kid has 257 bytes, more than 256"));
-    CHECK_THAT(request_error(encode(EabRequest{"", kUrl})), Contains("EAB request: kid has 0"));
-    CHECK_THAT(request_error(encode(EabRequest{"kid\t1", kUrl})),
+    CHECK_THAT(request_error(encode(EabRequest{"", kOrderUrl})),
+               Contains("EAB request: kid has 0"));
+    CHECK_THAT(request_error(encode(EabRequest{"kid\t1", kOrderUrl})),
                Contains("EAB request: kid has a character outside printable ASCII"));
     CHECK_THAT(request_error(encode(EabRequest{"kid", "http://ca.example/"})),
                Contains("EAB request: url is not an https URL"));

@@ -1,13 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include "agent/custody/messages.h"
+#include "tests/custody/wire_checks.h"
 
 using namespace hwacme;
 using namespace hwacme::custody;
+using namespace hwacme::custody::test;
 
 namespace {
 
-const std::string kOrderUrl = "https://ca.example/acme/new-order";
 const std::string kAccountUrl = "https://ca.example/acme/acct/1234";
 
 }  // namespace

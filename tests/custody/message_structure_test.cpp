@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "agent/custody/messages.h"
-#include "tests/custody/decode_error.h"
+#include "tests/custody/wire_checks.h"
 
 using namespace hwacme;
 using namespace hwacme::custody;
@@ -11,15 +11,13 @@ using Catch::Contains;
 
 namespace {
 
-const std::string kUrl = "https://ca.example/acme/new-order";
-
 // Offsets into encodings: type and version (2), then a field's u32 length (4) and its bytes.
 constexpr std::size_t kFirstValue = 2 + 4;
 constexpr std::size_t kNoncePresence = kFirstValue + 1 + 4 + 33 + 4;
 
 Bytes sign_request_without_nonce() {
-    Bytes body = encode(SignRequest{KeyRole::Account, kUrl, {}, {}, "{}"});
-    REQUIRE(kUrl.size() == 33);
+    Bytes body = encode(SignRequest{KeyRole::Account, kOrderUrl, {}, {}, "{}"});
+    REQUIRE(kOrderUrl.size() == 33);
     REQUIRE(body[kNoncePresence] == 0);
     return body;
 }
@@ -64,10 +62,10 @@ TEST_CASE("bytes after the last field are refused", "[unit]") {
 
 TEST_CASE("every truncation of a request or reply is refused", "[unit]") {
     const std::vector<Bytes> bodies{
-        encode(SignRequest{KeyRole::Account, kUrl, "nonce", kUrl, "{}"}),
+        encode(SignRequest{KeyRole::Account, kOrderUrl, "nonce", kOrderUrl, "{}"}),
         encode(CsrRequest{{"a.example", "b.example"}}),
-        encode(KeyChangeRequest{kUrl, kUrl}),
-        encode(EabRequest{"kid", kUrl}),
+        encode(KeyChangeRequest{kOrderUrl, kOrderUrl}),
+        encode(EabRequest{"kid", kOrderUrl}),
         encode(PublicKeyRequest{KeyRole::Certificate}),
     };
     for (const Bytes& body : bodies)

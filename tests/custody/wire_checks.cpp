@@ -1,4 +1,4 @@
-#include "tests/custody/decode_error.h"
+#include "tests/custody/wire_checks.h"
 
 #include <catch2/catch.hpp>
 
