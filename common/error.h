@@ -21,6 +21,8 @@ enum class Errc {
     Network,          ///< connect, DNS, timeout, TLS
     Protocol,         ///< the CA answered with a problem document or an unexpected reply
     Io,               ///< local file system
+    // A category added here must also be accepted by the custody wire: kLastErrc in
+    // agent/custody/messages.cpp, which refuses values past the last category.
 };
 
 std::string_view to_string(Errc code) noexcept;

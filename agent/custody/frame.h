@@ -1,0 +1,25 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "common/bytes.h"
+
+namespace hwacme::custody {
+
+/// The largest frame body: a JWS over the largest payload, base64url-encoded, with room to spare.
+inline constexpr std::size_t kMaxFrameBytes = 256 * 1024;
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+/// Frames on a connected stream socket (the custody socketpair): a 4-byte big-endian length,
+/// then that many bytes, 1..kMaxFrameBytes. Both calls wait with poll() until `deadline`, so a
+/// peer that stops reading or answering cannot hang the caller, and restart after EINTR.
+/// Neither is safe to call from two threads on the same fd at once.
+///
+/// Errors: Errc::Io when the peer closed the connection, a read or write failed or the deadline
+/// passed; Errc::Protocol for a length of 0 or over the bound, found before any body is read.
+void write_frame(int fd, ByteView body, Deadline deadline);
+Bytes read_frame(int fd, Deadline deadline);
+
+}  // namespace hwacme::custody
