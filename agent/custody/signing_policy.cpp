@@ -1,0 +1,107 @@
+#include "agent/custody/signing_policy.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "common/c_handle.h"
+#include "common/error.h"
+#include "common/log.h"
+
+namespace hwacme::custody {
+namespace {
+
+using CurlUrlPtr = CHandle<CURLU, &curl_url_cleanup>;
+
+std::optional<std::string> part(CURLU* url, CURLUPart which, unsigned flags = 0) {
+    char* value = nullptr;
+    if (curl_url_get(url, which, &value, flags) != CURLUE_OK || !value) return std::nullopt;
+    std::string text(value);
+    curl_free(value);
+    return text;
+}
+
+/// "scheme://host:port" as libcurl, which sends the requests, reads `url`; nullopt for a URL it
+/// would not send to, or one with credentials in it.
+std::optional<std::string> origin_of(std::string_view text) {
+    CurlUrlPtr url(curl_url());
+    if (!url) throw Error(Errc::Io, "out of memory parsing a URL");
+    if (curl_url_set(url.get(), CURLUPART_URL, std::string(text).c_str(), 0) != CURLUE_OK)
+        return std::nullopt;
+    if (part(url.get(), CURLUPART_USER) || part(url.get(), CURLUPART_PASSWORD)) return std::nullopt;
+    auto scheme = part(url.get(), CURLUPART_SCHEME);
+    auto host = part(url.get(), CURLUPART_HOST);
+    auto port = part(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    if (!scheme || !host || !port) return std::nullopt;
+    std::transform(host->begin(), host->end(), host->begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return *scheme + "://" + *host + ":" + *port;
+}
+
+std::vector<std::string> as_set(std::vector<std::string> names) {
+    for (auto& name : names)
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : " ") + log::printable(name);
+    return out;
+}
+
+const char* name_of(Operation operation) {
+    switch (operation) {
+        case Operation::KeyChange:
+            return "an account key change";
+        case Operation::Revocation:
+            return "a revocation signed by a certificate key";
+        case Operation::ExternalAccountBinding:
+            return "an external account binding";
+    }
+    return "an unknown operation";
+}
+
+}  // namespace
+
+SigningPolicy::SigningPolicy(PolicyTerms terms) : terms_(std::move(terms)) {
+    auto origin = origin_of(terms_.directory_url);
+    if (!origin)
+        throw Error(Errc::InvalidArgument,
+                    "the CA directory URL '" + log::printable(terms_.directory_url) +
+                        "' has no scheme and host to hold signed requests to");
+    origin_ = *origin;
+    for (auto& [name, identifiers] : terms_.certificates) identifiers = as_set(identifiers);
+}
+
+void SigningPolicy::allow_url(std::string_view url) const {
+    if (origin_of(url) == origin_) return;
+    throw Error(Errc::Custody, "key custody refused to sign a request to '" + log::printable(url) +
+                                   "': not on the CA's origin " + origin_);
+}
+
+void SigningPolicy::allow_names(const std::string& certificate,
+                                const std::vector<std::string>& names) const {
+    auto found = terms_.certificates.find(certificate);
+    if (found == terms_.certificates.end())
+        throw Error(Errc::Custody, "key custody refused a CSR for certificate '" +
+                                       log::printable(certificate) +
+                                       "', which this run does not "
+                                       "manage");
+    auto asked = as_set(names);
+    if (asked == found->second && asked.size() == names.size()) return;
+    throw Error(Errc::Custody, "key custody refused a CSR for " + joined(names) +
+                                   ": this run certifies " + joined(found->second));
+}
+
+void SigningPolicy::allow(Operation operation) const {
+    if (terms_.operations.contains(operation)) return;
+    throw Error(Errc::Custody, std::string("key custody refused ") + name_of(operation) +
+                                   ": this command asks for none");
+}
+
+}  // namespace hwacme::custody
