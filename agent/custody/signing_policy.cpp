@@ -8,6 +8,7 @@
 #include "common/c_handle.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/name_set.h"
 
 namespace hwacme::custody {
 namespace {
@@ -39,15 +40,6 @@ std::optional<std::string> origin_of(std::string_view text) {
     return *scheme + "://" + *host + ":" + *port;
 }
 
-std::vector<std::string> as_set(std::vector<std::string> names) {
-    for (auto& name : names)
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    return names;
-}
-
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& name : names) out += (out.empty() ? "" : " ") + log::printable(name);
@@ -75,7 +67,7 @@ SigningPolicy::SigningPolicy(PolicyTerms terms) : terms_(std::move(terms)) {
                     "the CA directory URL '" + log::printable(terms_.directory_url) +
                         "' has no scheme and host to hold signed requests to");
     origin_ = *origin;
-    for (auto& [name, identifiers] : terms_.certificates) identifiers = as_set(identifiers);
+    for (auto& [name, identifiers] : terms_.certificates) identifiers = name_set(identifiers);
 }
 
 void SigningPolicy::allow_url(std::string_view url) const {
@@ -92,7 +84,7 @@ void SigningPolicy::allow_names(const std::string& certificate,
                                        log::printable(certificate) +
                                        "', which this run does not "
                                        "manage");
-    auto asked = as_set(names);
+    auto asked = name_set(names);
     if (asked == found->second && asked.size() == names.size()) return;
     throw Error(Errc::Custody, "key custody refused a CSR for " + joined(names) +
                                    ": this run certifies " + joined(found->second));

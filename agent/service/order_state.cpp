@@ -64,15 +64,6 @@ SavedOrder parse_record(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::vector<std::string> name_set(std::vector<std::string> names) {
-    for (auto& name : names)
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    return names;
-}
-
 std::filesystem::path saved_order_path(const std::filesystem::path& state_dir,
                                        const std::string& directory_url,
                                        const std::vector<std::string>& names,

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/name_set.h"
+
 namespace hwacme::service {
 
 /// An order `hwacme issue` has under way: saved before any challenge is answered so that a rerun
@@ -18,9 +20,6 @@ struct SavedOrder {
     std::string order_url;
     std::chrono::sys_seconds saved_at{};
 };
-
-/// The names as SavedOrder keeps them: the same set however the operator spelled or ordered it.
-std::vector<std::string> name_set(std::vector<std::string> names);
 
 /// <state>/orders/<host_port_path of the CA>/<digest of names and key>.json
 std::filesystem::path saved_order_path(const std::filesystem::path& state_dir,
