@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -134,10 +135,7 @@ int landlock_abi() {
     return version < 0 ? 0 : static_cast<int>(version);
 }
 
-LandlockOutcome apply_landlock(const std::vector<std::filesystem::path>& read_only,
-                               const std::vector<std::filesystem::path>& read_write,
-                               const std::vector<std::uint16_t>& connect_ports,
-                               const std::vector<std::uint16_t>& bind_ports) {
+LandlockOutcome apply_landlock(const LandlockRules& rules) {
     LandlockOutcome outcome;
     outcome.abi = landlock_abi();
     if (outcome.abi == 0) {
@@ -147,6 +145,7 @@ LandlockOutcome apply_landlock(const std::vector<std::filesystem::path>& read_on
                                                            : errno_text(error);
         return outcome;
     }
+    if (rules.abi_limit > 0) outcome.abi = std::min(outcome.abi, rules.abi_limit);
 
     RulesetAttr attr;
     attr.handled_access_fs = handled_fs_rights(outcome.abi);
@@ -155,13 +154,13 @@ LandlockOutcome apply_landlock(const std::vector<std::filesystem::path>& read_on
     try {
         Fd ruleset(static_cast<int>(create_ruleset(&attr, ruleset_attr_size(outcome.abi), 0)));
         if (ruleset.get() < 0) fail("landlock_create_ruleset", errno);
-        for (const auto& path : read_only) {
+        for (const auto& path : rules.read_only) {
             grant_path(ruleset, path, kReadRights & attr.handled_access_fs, outcome.skipped);
         }
-        for (const auto& path : read_write) {
+        for (const auto& path : rules.read_write) {
             grant_path(ruleset, path, kWriteRights & attr.handled_access_fs, outcome.skipped);
         }
-        if (outcome.abi >= 4) grant_ports(ruleset, connect_ports, bind_ports);
+        if (outcome.abi >= 4) grant_ports(ruleset, rules.connect_ports, rules.bind_ports);
         if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) != 0) {
             fail("landlock_restrict_self", errno);
         }

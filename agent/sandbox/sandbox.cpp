@@ -93,9 +93,12 @@ SandboxReport apply_sandbox(const SandboxPolicy& policy) {
     }
     require(policy, report.no_new_privs, "no_new_privs", report.no_new_privs_reason);
 
-    report.landlock =
-        apply_landlock(joined(policy.read_only, system_read_paths()), policy.read_write,
-                       joined(policy.connect_ports, system_connect_ports()), policy.bind_ports);
+    LandlockRules rules;
+    rules.read_only = joined(policy.read_only, system_read_paths());
+    rules.read_write = policy.read_write;
+    rules.connect_ports = joined(policy.connect_ports, system_connect_ports());
+    rules.bind_ports = policy.bind_ports;
+    report.landlock = apply_landlock(rules);
     require(policy, report.landlock.enforced, "Landlock", report.landlock.unavailable_reason);
 
     report.seccomp = apply_seccomp();

@@ -12,6 +12,7 @@ struct SandboxPolicy {
     /// Files and folders read, never written: the CA bundle, the configuration.
     std::vector<std::filesystem::path> read_only;
     /// Folders written: the state folder, certificate output folders, an http-01 webroot.
+    /// Landlock grants only what exists when the sandbox is applied: create them first.
     std::vector<std::filesystem::path> read_write;
     /// TCP ports the CA, its certificate URLs and its renewal-info URLs are served on.
     std::vector<std::uint16_t> connect_ports;

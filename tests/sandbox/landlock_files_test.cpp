@@ -1,42 +1,23 @@
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <filesystem>
 #include <string>
 
 #include "agent/sandbox/landlock.h"
 #include "agent/sandbox/sandbox.h"
 #include "common/atomic_file.h"
+#include "tests/sandbox/probes.h"
 #include "tests/sandbox/sandboxed_child.h"
 #include "tests/support/temp_dir.h"
 
 using hwacme::sandbox::SandboxPolicy;
 using hwacme::test::ChildReport;
-using hwacme::test::outcome_of;
 using hwacme::test::run_sandboxed;
+using hwacme::test::try_create;
+using hwacme::test::try_read;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Opens, reads one byte and closes: "ok" or the errno name of the first step that failed.
-std::string try_read(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return outcome_of(fd);
-    char byte;
-    auto result = outcome_of(static_cast<int>(::read(fd, &byte, 1)));
-    ::close(fd);
-    return result;
-}
-
-std::string try_create(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return outcome_of(fd);
-    ::close(fd);
-    return "ok";
-}
 
 // Landlock's answers need a kernel that has it; the rest of these children's sandbox still runs.
 bool landlock_here() {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,9 @@ void write_all(int fd, std::string_view text) {
 
 [[noreturn]] void run_child(int fd, const std::function<void(ChildReport&)>& body) {
     ::alarm(kChildWatchdogSeconds);
+    // A child the filter kills on purpose (SIGSYS dumps core) must not litter the build tree.
+    rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
     ChildReport report(fd);
     try {
         body(report);
