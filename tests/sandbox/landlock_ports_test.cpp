@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <string>
 
@@ -16,6 +18,7 @@ using hwacme::test::ChildReport;
 using hwacme::test::loopback_listener;
 using hwacme::test::run_sandboxed;
 using hwacme::test::try_connect;
+using hwacme::test::try_connect_abstract;
 using hwacme::test::try_listen;
 
 namespace {
@@ -65,4 +68,23 @@ TEST_CASE("Landlock lets the challenge servers bind the policy's ports only", "[
     CHECK(child.exited_cleanly());
     CHECK(child.fact("allowed") == "ok");
     CHECK(child.fact("other") == "EACCES");
+}
+
+TEST_CASE("Landlock keeps the sandbox from abstract UNIX sockets outside it", "[unit][sandbox]") {
+    int abi = hwacme::sandbox::landlock_abi();
+    if (abi < 6) {
+        WARN("SKIPPED: this kernel's Landlock (ABI " << abi << ") has no scopes");
+        return;
+    }
+    // A name of this process's own: concurrent runs of the suite must not meet.
+    auto name = "hwacme-sandbox-test-" + std::to_string(::getpid());
+    Fd outside = hwacme::test::abstract_listener(name);
+    auto before = hwacme::test::run_in_child(
+        [&](ChildReport& report) { report.put("connect", try_connect_abstract(name)); });
+    auto child = run_sandboxed(
+        {}, [&](ChildReport& report) { report.put("connect", try_connect_abstract(name)); });
+    INFO(child.describe());
+    CHECK(before.fact("connect") == "ok");
+    CHECK(child.exited_cleanly());
+    CHECK(child.fact("connect") == "EPERM");
 }

@@ -4,7 +4,12 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
 
 #include "common/error.h"
 #include "tests/sandbox/sandboxed_child.h"
@@ -23,6 +28,15 @@ sockaddr_in loopback(std::uint16_t port) {
 int bind_loopback(const Fd& socket, std::uint16_t port) {
     auto address = loopback(port);
     return ::bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
+}
+
+// The address of an abstract socket: a leading NUL, then the name, no terminator.
+std::pair<sockaddr_un, socklen_t> abstract_address(const std::string& name) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    auto length = std::min(name.size(), sizeof address.sun_path - 1);
+    name.copy(address.sun_path + 1, length);
+    return {address, static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + length)};
 }
 
 }  // namespace
@@ -54,6 +68,24 @@ std::string try_listen(std::uint16_t port) {
     ::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     if (bind_loopback(socket, port) != 0) return outcome_of(-1);
     return outcome_of(::listen(socket.get(), 4));
+}
+
+std::string try_connect_abstract(const std::string& name) {
+    Fd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (socket.get() < 0) return outcome_of(-1);
+    auto [address, length] = abstract_address(name);
+    return outcome_of(::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), length));
+}
+
+Fd abstract_listener(const std::string& name) {
+    Fd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    auto [address, length] = abstract_address(name);
+    if (socket.get() < 0 ||
+        ::bind(socket.get(), reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(socket.get(), 4) != 0) {
+        throw Error(Errc::Io, "cannot listen on the abstract socket " + name);
+    }
+    return socket;
 }
 
 Fd loopback_listener() {

@@ -20,8 +20,13 @@ std::string try_connect(std::uint16_t port);
 /// Binds 127.0.0.1:port and listens.
 std::string try_listen(std::uint16_t port);
 
+/// Connects to the abstract UNIX socket `name` (no leading NUL).
+std::string try_connect_abstract(const std::string& name);
+
 /// A listener on 127.0.0.1 and a port the kernel picks; Error{Io} when there is none.
 Fd loopback_listener();
+/// A listener on the abstract UNIX socket `name`; Error{Io} when it cannot be had.
+Fd abstract_listener(const std::string& name);
 /// The port a socket is bound to.
 std::uint16_t bound_port(const Fd& socket);
 
