@@ -5,6 +5,7 @@
 
 #include "agent/config/key_template.h"
 #include "tests/service/service_fixture.h"
+#include "tests/support/slurp.h"
 
 using namespace hwacme;
 using namespace hwacme::test::service;
@@ -31,7 +32,10 @@ TEST_CASE("renewal is due on the first run and again once the clock reaches rene
     CHECK(live_serial(site.output_dir) == first_serial);
 
     // Same fake time: nothing may change, not even a key made in advance.
+    const auto state_file = manage::certificate_state_path(f.state_dir(), "site");
+    const auto saved = test::slurp(state_file);
     auto second = f.renew(site);
+    CHECK(test::slurp(state_file) == saved);
     CHECK(second.find("site: not due (next renewal at ") == 0);
     auto unchanged = f.state("site");
     REQUIRE(unchanged.current);

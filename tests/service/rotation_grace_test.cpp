@@ -99,3 +99,30 @@ TEST_CASE("a rotated-out SoftHSM key is destroyed in the token after its grace p
     outlive_grace(f, site, retired);
     CHECK(token_key_labels(token.token_uri()) == std::set<std::string>{"site-2"});
 }
+
+TEST_CASE("policy reuse keeps its key, retires nothing and drops the replaced release at once",
+          "[pebble]") {
+    ServiceFixture f("hwacme-service-reuse");
+    auto site = f.certificate("site");
+    site.key_policy = config::KeyPolicy::Reuse;
+    site.key_uri = "file:" + (f.tmp / "keys" / "site.pem").string();
+
+    f.renew(site);
+    auto first = f.state("site").current;
+    REQUIRE(first);
+    const auto spki = key_spki(site.key_uri);
+
+    f.now += std::chrono::hours(1);
+    f.renew(site, true);
+    auto renewed = f.state("site");
+    REQUIRE(renewed.current);
+    CHECK(renewed.current->serial_hex != first->serial_hex);
+    CHECK(renewed.current->key_uri == site.key_uri);
+    CHECK(renewed.current->key_generation == 0);
+    CHECK(renewed.retired_keys.empty());
+    CHECK(key_spki(site.key_uri) == spki);
+    CHECK(check_live_pair(site.output_dir) == site.key_uri);
+    CHECK(files_in(f.tmp / "keys") == std::set<std::string>{"site.pem"});
+    CHECK(files_in(site.output_dir / "releases") ==
+          std::set<std::string>{renewed.current->serial_hex});
+}
