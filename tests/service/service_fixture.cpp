@@ -82,7 +82,7 @@ Bytes key_spki(const std::string& uri) {
 std::set<std::string> token_key_labels(const std::string& token_uri) {
     auto scope = keystore::KeyUri::parse(token_uri);
     std::set<std::string> labels;
-    for (const auto& info : make_registry().open_keystore(scope, {})->list(scope)) {
+    for (const auto& info : make_registry().open_keystore(scope, {})->listing()->list(scope)) {
         if (info.description.rfind("private key", 0) != 0) continue;
         auto at = info.description.find(" label=") + 7;
         labels.insert(info.description.substr(at, info.description.find(' ', at) - at));
