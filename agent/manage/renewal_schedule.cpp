@@ -26,6 +26,10 @@ bool is_believable(const SuggestedWindow& window, TimePoint not_after) {
     return window.start < not_after;
 }
 
+bool renew_before_fits(TimePoint not_before, TimePoint not_after, seconds renew_before) {
+    return not_after - renew_before - renew_before / 10 > not_before;
+}
+
 TimePoint choose_renewal_time(TimePoint not_before, TimePoint not_after,
                               const std::optional<seconds>& renew_before,
                               const std::optional<SuggestedWindow>& ari_window,
@@ -34,7 +38,8 @@ TimePoint choose_renewal_time(TimePoint not_before, TimePoint not_after,
         // RFC 9773 §4.2: a uniformly random time in the window spreads the CA's load.
         return ari_window->start + random_up_to(ari_window->end - ari_window->start, random);
     }
-    if (renew_before) return not_after - *renew_before - random_up_to(*renew_before / 10, random);
+    if (renew_before && renew_before_fits(not_before, not_after, *renew_before))
+        return not_after - *renew_before - random_up_to(*renew_before / 10, random);
     return one_third_left(not_before, not_after) -
            random_up_to((not_after - not_before) / 30, random);
 }

@@ -16,7 +16,7 @@
 namespace hwacme::service {
 
 /// Everything a command needs to talk to the CA: one HTTP client (one TLS connection), the ACME
-/// transport and the keystore backends.
+/// transport and the keystore backends. Keeps a reference to `global`, which must outlive it.
 class AcmeContext {
 public:
     explicit AcmeContext(const RunOptions& global);

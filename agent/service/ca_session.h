@@ -17,7 +17,8 @@ RunOptions managed_options(const RunOptions& command_line, const config::Config&
                            bool staging = false);
 
 /// The CA connection and the account the certificates of one run share. Both are made on first
-/// use, so a run with nothing due does not register or look up an account. Not thread-safe.
+/// use, so a run with nothing due does not register or look up an account. Keeps references to
+/// `options` and `ca`, which must outlive it. Not thread-safe.
 class CaSession {
 public:
     CaSession(const RunOptions& options, const config::CaConfig& ca);

@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include <ctime>
+#include <exception>
 #include <random>
 #include <vector>
 
@@ -56,23 +57,40 @@ std::string CertificateRenewal::run() {
     if (!settings_.force && !settings_.dry_run && !state_.pending) refresh_ari_window(now);
     auto decision = manage::decide_renewal(state_, now, settings_.force || settings_.dry_run);
     std::string summary;
+    std::exception_ptr renewal_failure;
     if (decision.due) {
         progress("renewing (" + decision.reason + ")");
-        summary = renew(now);
+        try {
+            summary = renew(now);
+        } catch (...) {
+            renewal_failure = std::current_exception();
+        }
     } else {
         summary = cert_.name + ": not due (" + decision.reason + ")";
         if (state_.deploy_pending) summary += "; deploy hook rerun";
     }
-    // The grace step runs whatever the hook did: a hook failing for days must not keep keys
-    // past their destroy time.
-    std::optional<Error> deploy_failure;
+    // Deploy and grace run whatever renewal and hook did: a CA that is down or a hook failing
+    // for days must neither leave the installed certificate undeployed nor keep retired keys
+    // past their destroy time. The first failure is the one reported.
+    std::exception_ptr later_failure;
     try {
         deploy();
-    } catch (const Error& e) {
-        deploy_failure = e;
+    } catch (const std::exception& e) {
+        if (renewal_failure)
+            log::error(cert_.name + ": " + e.what());
+        else
+            later_failure = std::current_exception();
     }
-    if (!settings_.dry_run) destroy_expired_keys(settings_.clock());
-    if (deploy_failure) throw *deploy_failure;
+    if (!settings_.dry_run) {
+        try {
+            destroy_expired_keys(settings_.clock());
+        } catch (const std::exception& e) {
+            if (!renewal_failure && !later_failure) throw;
+            log::error(cert_.name + ": " + e.what());
+        }
+    }
+    if (renewal_failure) std::rethrow_exception(renewal_failure);
+    if (later_failure) std::rethrow_exception(later_failure);
     if (!state_.last_error.empty()) {
         state_.last_error.clear();
         save();
@@ -268,6 +286,13 @@ std::string CertificateRenewal::record_installed(const manage::InstalledCertific
     next.current = installed;
     next.pending.reset();
     next.deploy_pending = true;
+    if (cert_.renew_before &&
+        !manage::renew_before_fits(installed.not_before, installed.not_after, *cert_.renew_before))
+        log::warning(cert_.name +
+                     ": renew_before reaches back to the start of a certificate valid "
+                     "until " +
+                     format_rfc3339(installed.not_after) +
+                     "; renewing when a third of its lifetime is left instead");
     next.renew_at =
         manage::choose_renewal_time(installed.not_before, installed.not_after, cert_.renew_before,
                                     window_of_new(installed.ari_id, next, now), random_engine());

@@ -65,6 +65,24 @@ TEST_CASE("renew_before renews that long before expiry minus a tenth of jitter",
     CHECK(earliest < kNotAfter - renew_before - renew_before / 10 + hours(1));
 }
 
+TEST_CASE("a renew_before as long as the lifetime falls back to a third of it", "[unit]") {
+    // 30 days before expiry on a 6-day certificate would be due the moment it is issued, and
+    // renew it on every run.
+    TimePoint not_after = kNotBefore + days(6);
+    CHECK_FALSE(renew_before_fits(kNotBefore, not_after, days(30)));
+    CHECK_FALSE(renew_before_fits(kNotBefore, not_after, days(6)));
+    // With up to a tenth more of jitter, 132 h reaches back past the 144 h lifetime.
+    CHECK_FALSE(renew_before_fits(kNotBefore, not_after, hours(132)));
+    CHECK(renew_before_fits(kNotBefore, not_after, hours(130)));
+    CHECK(renew_before_fits(kNotBefore, not_after, days(2)));
+    for (int seed = 0; seed < kSeeds; ++seed) {
+        std::mt19937_64 random(seed);
+        auto time = choose_renewal_time(kNotBefore, not_after, days(30), std::nullopt, random);
+        REQUIRE(time <= not_after - days(2));
+        REQUIRE(time > kNotBefore);
+    }
+}
+
 TEST_CASE("by default a certificate renews when a third of its lifetime remains", "[unit]") {
     auto lifetime = kNotAfter - kNotBefore;
     auto [earliest, latest] = range_over_seeds([&](std::mt19937_64& random) {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "agent/config/key_template.h"
+#include "common/error.h"
 #include "tests/pkcs11/softhsm_fixture.h"
 #include "tests/service/service_fixture.h"
 
@@ -125,4 +126,29 @@ TEST_CASE("policy reuse keeps its key, retires nothing and drops the replaced re
     CHECK(files_in(f.tmp / "keys") == std::set<std::string>{"site.pem"});
     CHECK(files_in(site.output_dir / "releases") ==
           std::set<std::string>{renewed.current->serial_hex});
+}
+
+TEST_CASE("a renewal that fails still destroys the retired keys whose grace is over", "[pebble]") {
+    ServiceFixture f("hwacme-service-grace-failing");
+    auto site = f.certificate("site");
+    site.key_grace_period = std::chrono::hours(24);
+    auto retired = rotate_once(f, site);
+
+    // Past the grace period, a forced renewal whose validation cannot succeed.
+    f.now = retired.destroy_after + std::chrono::seconds(1);
+    auto broken = site;
+    broken.challenge.type = "dns-01";
+    broken.challenge.dns_hook = "/bin/false";
+    CHECK_THROWS_AS(f.renew(broken, true), Error);
+
+    auto after = f.state("site");
+    CHECK_FALSE(after.last_error.empty());
+    CHECK(after.retired_keys.empty());
+    CHECK_FALSE(key_exists(retired.key_uri));
+    CHECK_FALSE(fs::exists(retired.release_dir));
+    // The renewal it was attempting is still pending; the live pair is the rotated key's.
+    REQUIRE(after.pending);
+    REQUIRE(after.current);
+    CHECK(check_live_pair(site.output_dir) == after.current->key_uri);
+    CHECK(key_exists(after.current->key_uri));
 }
