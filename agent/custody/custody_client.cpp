@@ -1,0 +1,61 @@
+#include "agent/custody/custody_client.h"
+
+#include <openssl/x509.h>
+
+#include "common/error.h"
+
+namespace hwacme::custody {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <class Reply>
+Reply expect(Response response, const char* what) {
+    if (auto* reply = std::get_if<Reply>(&response)) return std::move(*reply);
+    throw Error(Errc::Protocol,
+                std::string("key custody answered ") + what + " with another reply");
+}
+
+}  // namespace
+
+Response CustodyClient::ask(const Request& request) const {
+    Response response;
+    try {
+        write_frame(fd_, encode(request), Clock::now() + limit_);
+        response = decode_response(read_frame(fd_, Clock::now() + limit_));
+    } catch (const Error& e) {
+        if (e.code() == Errc::Protocol) throw;
+        throw Error(Errc::DeviceFailure,
+                    std::string("the key custody process ended or stopped answering: ") + e.what());
+    }
+    if (const auto* refused = std::get_if<Refused>(&response))
+        throw Error(refused->category, refused->message);
+    return response;
+}
+
+void CustodyClient::goodbye() const {
+    write_frame(fd_, encode(Request{Goodbye{}}), Clock::now() + limit_);
+}
+
+EvpPkeyPtr RemoteSigner::public_key() const {
+    auto reply =
+        expect<PublicKeyReply>(client_.ask(PublicKeyRequest{role_}), "a public key request");
+    const unsigned char* der = reply.spki_der.data();
+    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &der, static_cast<long>(reply.spki_der.size())));
+    if (!key || der != reply.spki_der.data() + reply.spki_der.size())
+        throw Error(Errc::Protocol, "key custody sent a public key that does not parse");
+    return key;
+}
+
+std::string RemoteSigner::sign_request(std::string_view payload, const std::string& url,
+                                       const std::optional<std::string>& nonce,
+                                       const std::optional<std::string>& kid) const {
+    SignRequest request{role_, url, nonce, kid, std::string(payload)};
+    return expect<JwsReply>(client_.ask(request), "a sign request").text;
+}
+
+Bytes RemoteSigner::certificate_request(const std::vector<std::string>& names) const {
+    return expect<CsrReply>(client_.ask(CsrRequest{names}), "a CSR request").der;
+}
+
+}  // namespace hwacme::custody

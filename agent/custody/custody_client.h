@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+
+#include "agent/custody/messages.h"
+#include "agent/signing/csr_signer.h"
+#include "agent/signing/request_signer.h"
+
+namespace hwacme::custody {
+
+/// The network process's side of the wire: one request, one reply. Not thread-safe.
+class CustodyClient {
+public:
+    /// `answer_limit`: how long custody may take for one answer (a TPM signs in tens of
+    /// milliseconds; a token asking for a PIN per signature takes longer).
+    CustodyClient(int fd, std::chrono::seconds answer_limit) : fd_(fd), limit_(answer_limit) {}
+
+    /// The reply to `request`. A Refused reply is thrown as Error{its category, its message};
+    /// custody gone or silent is Error{DeviceFailure}.
+    Response ask(const Request& request) const;
+    /// Tells custody the run is over.
+    void goodbye() const;
+
+private:
+    int fd_;
+    std::chrono::seconds limit_;
+};
+
+/// A key custody holds, seen through the signing seam: what the ACME code asks of it goes over
+/// the wire, by role. The client must outlive it.
+class RemoteSigner final : public signing::RequestSigner, public signing::CsrSigner {
+public:
+    RemoteSigner(const CustodyClient& client, KeyRole role) : client_(client), role_(role) {}
+
+    EvpPkeyPtr public_key() const override;
+    std::string sign_request(std::string_view payload, const std::string& url,
+                             const std::optional<std::string>& nonce,
+                             const std::optional<std::string>& kid) const override;
+    Bytes certificate_request(const std::vector<std::string>& names) const override;
+
+private:
+    const CustodyClient& client_;
+    KeyRole role_;
+};
+
+}  // namespace hwacme::custody

@@ -1,0 +1,228 @@
+// Custody and network ends of the wire in one process, joined by a socketpair: what crosses it,
+// what custody refuses, and how each side ends when the other goes.
+#include <openssl/x509.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <future>
+
+#include "agent/custody/custody_client.h"
+#include "agent/custody/custody_server.h"
+#include "common/base64url.h"
+#include "common/error.h"
+#include "common/fd.h"
+#include "keystore/file_keystore.h"
+#include "tests/jose/memory_key.h"
+#include "tests/support/temp_dir.h"
+
+using namespace hwacme;
+using namespace hwacme::custody;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::chrono::seconds kLimit{10};
+const std::string kCa = "https://ca.example:14000";
+
+/// A file key of the temp folder and the in-process signer custody holds it through.
+struct HeldKey {
+    HeldKey(const test::TempDir& tmp, const std::string& name) {
+        auto uri = keystore::KeyUri::file((tmp / (name + ".pem")).string());
+        key = keystore::open_file_keystore(uri, {})->generate(uri, keystore::KeyType::EcP256);
+        signer = std::make_unique<signing::KeySigner>(*key);
+    }
+    std::unique_ptr<keystore::Key> key;
+    std::unique_ptr<signing::KeySigner> signer;
+};
+
+/// Custody serving on one end of a socketpair in a thread; the test is the network process.
+struct Session {
+    Session(std::set<Operation> operations = {})
+        : tmp("hwacme-custody-session"),
+          account(tmp, "account"),
+          certificate(tmp, "web"),
+          new_key(tmp, "new-account"),
+          policy({.directory_url = kCa + "/dir",
+                  .certificates = {{"web", {"example.com", "www.example.com"}}},
+                  .operations = std::move(operations)}),
+          server(policy, {.account = account.signer.get(),
+                          .certificate = certificate.signer.get(),
+                          .certificate_name = "web",
+                          .new_account_key = new_key.signer.get(),
+                          .eab = EabKey{"kid-1", Bytes(32, 0x42), "HS256"}}) {
+        int fds[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+        custody_end = Fd(fds[0]);
+        network_end = Fd(fds[1]);
+        ended = std::async(std::launch::async,
+                           [this] { return server.serve(custody_end.get(), kLimit); });
+        client = std::make_unique<CustodyClient>(network_end.get(), kLimit);
+    }
+    ServeEnd end() { return ended.get(); }
+
+    test::TempDir tmp;
+    HeldKey account, certificate, new_key;
+    SigningPolicy policy;
+    CustodyServer server;
+    Fd custody_end{-1}, network_end{-1};
+    std::future<ServeEnd> ended;
+    std::unique_ptr<CustodyClient> client;
+};
+
+json::object protected_header(const json::object& jws) {
+    auto bytes = base64url_decode(jws.at("protected").as_string());
+    return json::parse(std::string(bytes.begin(), bytes.end())).as_object();
+}
+
+bool verifies(const json::object& jws, EVP_PKEY* key) {
+    std::string input = std::string(jws.at("protected").as_string()) + "." +
+                        std::string(jws.at("payload").as_string());
+    return test::verify_jws_signature(key, keystore::HashAlg::Sha256, input,
+                                      base64url_decode(jws.at("signature").as_string()));
+}
+
+Errc category_of(const std::function<void()>& action, std::string* message = nullptr) {
+    try {
+        action();
+    } catch (const Error& e) {
+        if (message) *message = e.what();
+        return e.code();
+    }
+    FAIL("no error");
+    return Errc::Io;
+}
+
+}  // namespace
+
+TEST_CASE("an account request signed through custody carries custody's header", "[unit]") {
+    Session s;
+    RemoteSigner account(*s.client, KeyRole::Account);
+    auto public_key = account.public_key();
+    CHECK(EVP_PKEY_eq(public_key.get(), s.account.key->public_key().get()) == 1);
+
+    auto jws = json::parse(account.sign_request(R"({"identifiers":[]})", kCa + "/new-order",
+                                                "bm9uY2U", kCa + "/acct/1"))
+                   .as_object();
+    auto header = protected_header(jws);
+    CHECK(header.at("alg") == "ES256");
+    CHECK(header.at("url").as_string() == kCa + "/new-order");
+    CHECK(header.at("nonce") == "bm9uY2U");
+    CHECK(header.at("kid").as_string() == kCa + "/acct/1");
+    CHECK_FALSE(header.contains("jwk"));
+    CHECK(verifies(jws, public_key.get()));
+
+    s.client->goodbye();
+    CHECK(s.end() == ServeEnd::Goodbye);
+}
+
+TEST_CASE("custody signs nothing for another origin and ends the run", "[unit]") {
+    Session s;
+    RemoteSigner account(*s.client, KeyRole::Account);
+    std::string message;
+    CHECK(category_of(
+              [&] {
+                  account.sign_request("", "https://evil.example/order", "bm9uY2U", std::nullopt);
+              },
+              &message) == Errc::Custody);
+    CHECK(message.find("https://evil.example/order") != std::string::npos);
+    CHECK(s.end() == ServeEnd::PolicyRefusal);
+}
+
+TEST_CASE("custody makes a CSR only for the run's names, with the certificate key", "[unit]") {
+    Session s;
+    RemoteSigner certificate(*s.client, KeyRole::Certificate);
+    Bytes der = certificate.certificate_request({"www.example.com", "example.com"});
+    const unsigned char* p = der.data();
+    X509ReqPtr request(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
+    REQUIRE(request);
+    CHECK(EVP_PKEY_eq(X509_REQ_get0_pubkey(request.get()), s.certificate.key->public_key().get()) ==
+          1);
+
+    CHECK(category_of([&] {
+              certificate.certificate_request({"example.com", "evil.example"});
+          }) == Errc::Custody);
+    CHECK(s.end() == ServeEnd::PolicyRefusal);
+}
+
+TEST_CASE("a certificate key signs ACME requests only for a revocation", "[unit]") {
+    Session plain;
+    RemoteSigner certificate(*plain.client, KeyRole::Certificate);
+    CHECK(category_of([&] {
+              certificate.sign_request("{}", kCa + "/revoke-cert", "bm9uY2U", std::nullopt);
+          }) == Errc::Custody);
+    CHECK(plain.end() == ServeEnd::PolicyRefusal);
+
+    Session revoke({Operation::Revocation});
+    RemoteSigner revoking(*revoke.client, KeyRole::Certificate);
+    auto jws =
+        json::parse(revoking.sign_request("{}", kCa + "/revoke-cert", "bm9uY2U", std::nullopt))
+            .as_object();
+    CHECK(protected_header(jws).contains("jwk"));
+    revoke.client->goodbye();
+    CHECK(revoke.end() == ServeEnd::Goodbye);
+}
+
+TEST_CASE("custody builds the key change itself, only for a rollover", "[unit]") {
+    Session plain;
+    CHECK(category_of([&] {
+              plain.client->ask(KeyChangeRequest{kCa + "/key-change", kCa + "/acct/1"});
+          }) == Errc::Custody);
+    CHECK(plain.end() == ServeEnd::PolicyRefusal);
+
+    Session rollover({Operation::KeyChange});
+    RemoteSigner new_key(*rollover.client, KeyRole::NewAccountKey);
+    // The new key signs nothing the network process wrote.
+    CHECK(category_of([&] {
+              new_key.sign_request("{}", kCa + "/key-change", std::nullopt, std::nullopt);
+          }) == Errc::Custody);
+    CHECK(rollover.end() == ServeEnd::PolicyRefusal);
+
+    Session again({Operation::KeyChange});
+    auto reply = std::get<JwsReply>(
+        again.client->ask(KeyChangeRequest{kCa + "/key-change", kCa + "/acct/1"}));
+    auto jws = json::parse(reply.text).as_object();
+    CHECK(verifies(jws, again.new_key.key->public_key().get()));
+    CHECK_FALSE(protected_header(jws).contains("nonce"));
+    auto payload_bytes = base64url_decode(jws.at("payload").as_string());
+    auto payload = json::parse(std::string(payload_bytes.begin(), payload_bytes.end())).as_object();
+    CHECK(payload.at("account").as_string() == kCa + "/acct/1");
+    CHECK(payload.at("oldKey").as_object().contains("x"));
+    again.client->goodbye();
+    CHECK(again.end() == ServeEnd::Goodbye);
+}
+
+TEST_CASE("custody binds the account only with the EAB key id it was given", "[unit]") {
+    Session s({Operation::ExternalAccountBinding});
+    auto reply = std::get<JwsReply>(s.client->ask(EabRequest{"kid-1", kCa + "/new-account"}));
+    CHECK(protected_header(json::parse(reply.text).as_object()).at("kid") == "kid-1");
+    CHECK(category_of([&] {
+              s.client->ask(EabRequest{"kid-2", kCa + "/new-account"});
+          }) == Errc::Custody);
+    CHECK(s.end() == ServeEnd::PolicyRefusal);
+}
+
+TEST_CASE("each side sees the other end: custody gone, network gone, garbage", "[unit]") {
+    SECTION("custody gone") {
+        Session s;
+        s.client->goodbye();
+        CHECK(s.end() == ServeEnd::Goodbye);
+        s.custody_end = Fd(-1);
+        RemoteSigner account(*s.client, KeyRole::Account);
+        std::string message;
+        CHECK(category_of([&] { account.public_key(); }, &message) == Errc::DeviceFailure);
+        CHECK(message.find("key custody process ended") != std::string::npos);
+    }
+    SECTION("network gone") {
+        Session s;
+        s.network_end = Fd(-1);
+        CHECK(s.end() == ServeEnd::PeerClosed);
+    }
+    SECTION("not a request") {
+        Session s;
+        write_frame(s.network_end.get(), Bytes{0xff, 0x01},
+                    std::chrono::steady_clock::now() + kLimit);
+        CHECK(s.end() == ServeEnd::ProtocolError);
+    }
+}
