@@ -2,7 +2,8 @@
 # Signatures per second through the keystore (the JWS path: host hash + device signature) next
 # to a bare device loop on the same key in the same run: SoftHSM (C_Sign, libp11) and swtpm
 # (Esys_Sign), and each PKCS#11 module of the conformance matrix (SoftHSM2 direct and through
-# p11-kit, tpm2-pkcs11 behind tpm2-abrmd). Each bench starts its own throwaway token / swtpm.
+# p11-kit, tpm2-pkcs11 behind tpm2-abrmd), and account requests signed through the key custody
+# wire (bench/custody). Each bench starts its own throwaway token / swtpm.
 #
 #   bench/sign.sh [extra Google Benchmark flags]
 set -euo pipefail
@@ -14,7 +15,7 @@ flags=(--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 # bench_modules runs once per module: SoftHSM reads its configuration once per process, so the
 # direct and the proxied token each need a process of their own.
 runs=(bench_pkcs11: bench_modules:softhsm$ bench_modules:softhsm_via_p11kit bench_modules:tpm2_pkcs11
-    bench_tpm:)
+    bench_tpm: bench_custody:)
 for run in "${runs[@]}"; do
     bench=${run%%:*} filter=${run#*:}
     binary=$(find "$build/bench" -name "$bench" -type f -perm -u+x | head -n 1)
