@@ -2,7 +2,8 @@
 //   in_process      — KeySigner::sign_request: the JWS as hwacme makes it today;
 //   through_custody — RemoteSigner::sign_request: the same request framed over a socketpair to a
 //                     CustodyServer, which checks the policy, builds the JWS and answers;
-//   c_sign          — a bare C_SignInit + C_Sign loop over a precomputed digest (the floor).
+//   c_sign          — a bare C_SignInit + C_Sign loop over a precomputed digest (the floor);
+//   round_trip      — the wire alone: a public key request custody answers without the device.
 // Target (key custody design): through_custody ≥ 0.9 × c_sign. The server runs in a thread of
 // this process: the round trip costs the same system calls and context switches as one to a
 // process of its own. Run it as bench/sign.sh does, repeated and interleaved.
@@ -89,6 +90,14 @@ void through_custody(benchmark::State& state) {
     sign_with(state, remote);
 }
 
+/// The wire alone: a public key request, which custody answers without the device.
+void round_trip(benchmark::State& state) {
+    for (auto _ : state)
+        benchmark::DoNotOptimize(
+            env().client->ask(custody::PublicKeyRequest{custody::KeyRole::Account}));
+    state.SetItemsProcessed(state.iterations());
+}
+
 void c_sign(benchmark::State& state) {
     const Bytes digest(32, 0x5a);
     for (auto _ : state) benchmark::DoNotOptimize(env().c_sign->sign(digest));
@@ -99,6 +108,7 @@ void c_sign(benchmark::State& state) {
 BENCHMARK(in_process)->UseRealTime();
 BENCHMARK(through_custody)->UseRealTime();
 BENCHMARK(c_sign)->UseRealTime();
+BENCHMARK(round_trip)->UseRealTime();
 
 }  // namespace
 
