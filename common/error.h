@@ -15,7 +15,7 @@ enum class Errc {
     Unsupported,      ///< an algorithm or feature this backend or CA does not offer
     NotImplemented,   ///< a backend that is not built yet
     AuthFailed,       ///< wrong PIN or auth value; never retried
-    Custody,          ///< a key that could leave its device, or a signature the run's policy refuses
+    Custody,          ///< a key that could leave its device; a signature the policy refuses
     DeviceFailure,    ///< token, HSM or TPM answered with an error or went away
     Crypto,           ///< OpenSSL failed
     Network,          ///< connect, DNS, timeout, TLS
