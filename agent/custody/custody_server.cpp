@@ -136,7 +136,12 @@ ServeEnd CustodyServer::serve(int fd, std::chrono::seconds idle_limit) const {
         }
         auto response = answer(request);
         if (!response) return ServeEnd::Goodbye;
-        write_frame(fd, encode(*response), Clock::now() + kReplyLimit);
+        try {
+            write_frame(fd, encode(*response), Clock::now() + kReplyLimit);
+        } catch (const Error&) {
+            // The network process ended (or stopped reading) between asking and hearing back.
+            return ServeEnd::PeerClosed;
+        }
         if (const auto* refused = std::get_if<Refused>(&*response);
             refused && refused->category == Errc::Custody) {
             log::error(refused->message);

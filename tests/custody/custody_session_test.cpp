@@ -219,6 +219,14 @@ TEST_CASE("each side sees the other end: custody gone, network gone, garbage", "
         s.network_end = Fd(-1);
         CHECK(s.end() == ServeEnd::PeerClosed);
     }
+    SECTION("network gone before its answer") {
+        Session s;
+        write_frame(s.network_end.get(), encode(Request{PublicKeyRequest{KeyRole::Account}}),
+                    std::chrono::steady_clock::now() + kLimit);
+        ::shutdown(s.network_end.get(), SHUT_RD);
+        s.network_end = Fd(-1);
+        CHECK(s.end() == ServeEnd::PeerClosed);
+    }
     SECTION("not a request") {
         Session s;
         write_frame(s.network_end.get(), Bytes{0xff, 0x01},
