@@ -28,28 +28,28 @@ namespace {
 // has passed (that is often why it is being removed).
 constexpr std::chrono::seconds kCleanupTime{60};
 
-// The hook's outcome when it ran; Error{NotFound} when it could not be started. Like a deploy
-// hook, it has no use for the token PIN.
-ChildOutcome run_dns_hook(const std::string& hook, const std::vector<std::string>& args,
-                          std::optional<std::chrono::steady_clock::time_point> deadline) {
-    std::vector<std::string> argv{hook};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto outcome = run_child(argv, {.set = {}, .remove = {"HWACME_PKCS11_PIN"}}, deadline);
+}  // namespace
+
+ChildOutcome LocalDnsHook::run(const std::string& action, const std::string& record,
+                               const std::string& value,
+                               std::optional<std::chrono::steady_clock::time_point> deadline) {
+    // Like a deploy hook, it has no use for the token PIN.
+    auto outcome =
+        run_child({program_, action, record, value},
+                  {.set = {}, .remove = {"HWACME_PKCS11_PIN", "HWACME_PKCS11_PIN_FILE"}}, deadline);
     if (outcome.start_error != 0)
-        throw Error(Errc::NotFound, "cannot run the DNS hook " + hook + ": " + outcome.describe());
+        throw Error(Errc::NotFound,
+                    "cannot run the DNS hook " + program_ + ": " + outcome.describe());
     return outcome;
 }
-
-}  // namespace
 
 void Dns01HookSolver::present(const Identifier& identifier, const std::string&,
                               const std::string& key_authorization) {
     auto record = dns01_record_name(identifier);
-    auto outcome =
-        run_dns_hook(hook_, {"add", record, dns01_txt_value(key_authorization)}, deadline_);
+    auto outcome = hook_->run("add", record, dns01_txt_value(key_authorization), deadline_);
     if (!outcome.succeeded())
-        throw Error(Errc::InvalidArgument, "the DNS hook " + hook_ + " failed to add " + record +
-                                               " (" + outcome.describe() + ")");
+        throw Error(Errc::InvalidArgument, "the DNS hook " + hook_->program() + " failed to add " +
+                                               record + " (" + outcome.describe() + ")");
     log::info("DNS hook added TXT " + record);
 }
 
@@ -57,10 +57,10 @@ void Dns01HookSolver::cleanup(const Identifier& identifier, const std::string&,
                               const std::string& key_authorization) noexcept {
     try {
         auto record = dns01_record_name(identifier);
-        auto outcome = run_dns_hook(hook_, {"remove", record, dns01_txt_value(key_authorization)},
-                                    std::chrono::steady_clock::now() + kCleanupTime);
+        auto outcome = hook_->run("remove", record, dns01_txt_value(key_authorization),
+                                  std::chrono::steady_clock::now() + kCleanupTime);
         if (!outcome.succeeded())
-            log::warning("the DNS hook " + hook_ + " failed to remove " + record + " (" +
+            log::warning("the DNS hook " + hook_->program() + " failed to remove " + record + " (" +
                          outcome.describe() + ")");
     } catch (const std::exception& e) {
         log::warning(std::string("the DNS hook could not remove a record: ") + e.what());

@@ -81,22 +81,25 @@ config::ChallengeConfig challenge_config(const IssueArgs& args) {
     return challenge;
 }
 
+service::IssueRequest issue_request(const IssueArgs& args) {
+    return {.names = args.names,
+            .key_uri = keystore::KeyUri::parse(args.key_uri),
+            .key_type = args.key_type,
+            .out_dir = args.out_dir,
+            .challenge = challenge_config(args),
+            .account = {.account_key_uri = args.account_key,
+                        .emails = args.emails,
+                        .agree_tos = args.agree_tos,
+                        .eab = args.eab.load()},
+            .timeout = std::chrono::seconds(args.timeout_seconds),
+            .store_cert_in_token = args.store_cert_in_token,
+            .preferred_chain = args.preferred_chain,
+            .profile = args.profile,
+            .replaces = args.replaces};
+}
+
 void run_issue(const service::RunOptions& global, const IssueArgs& args) {
-    service::IssueRequest request{.names = args.names,
-                                  .key_uri = keystore::KeyUri::parse(args.key_uri),
-                                  .key_type = args.key_type,
-                                  .out_dir = args.out_dir,
-                                  .challenge = challenge_config(args),
-                                  .account = {.account_key_uri = args.account_key,
-                                              .emails = args.emails,
-                                              .agree_tos = args.agree_tos,
-                                              .eab = args.eab.load()},
-                                  .timeout = std::chrono::seconds(args.timeout_seconds),
-                                  .store_cert_in_token = args.store_cert_in_token,
-                                  .preferred_chain = args.preferred_chain,
-                                  .profile = args.profile,
-                                  .replaces = args.replaces};
-    auto issued = service::issue_to_files(global, request);
+    auto issued = service::issue_to_files(global, issue_request(args));
     print_summary(issued.files, issued.summary, issued.key_uri, args.json);
 }
 
@@ -155,7 +158,9 @@ void add_issue_command(CLI::App& app, service::RunOptions& global, Commands& com
                       "wait included (default 300)");
     issue->add_flag("--store-cert-in-token", args->store_cert_in_token,
                     "also store the certificate in the PKCS#11 token, with the key's id and label");
-    commands.push_back({issue, [&global, args] { run_issue(global, *args); }});
+    commands.push_back(
+        {issue, [&global, args] { run_issue(global, *args); },
+         [&global, args] { return service::issue_custody_plan(global, issue_request(*args)); }});
 }
 
 }  // namespace hwacme::cli

@@ -4,6 +4,7 @@
 #include <functional>
 #include <vector>
 
+#include "agent/service/custody_run.h"
 #include "agent/service/run_options.h"
 
 namespace hwacme::cli {
@@ -13,6 +14,9 @@ namespace hwacme::cli {
 struct Command {
     CLI::App* app;
     std::function<void()> run;
+    /// For a command that uses keys and the network: what its key custody process holds. The
+    /// command then runs in two processes (custody_run.h) unless --single-process is given.
+    std::function<service::CustodyPlan()> custody_plan = {};
 };
 using Commands = std::vector<Command>;
 

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "agent/cli/command.h"
+#include "agent/service/custody_run.h"
 #include "common/core_dumps.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -40,6 +41,14 @@ void add_global_options(CLI::App& app, hwacme::service::RunOptions& global) {
     app.add_flag("--allow-extractable", global.allow_extractable,
                  "accept hardware keys that the device would let leave it");
     app.add_flag("-v,--verbose", global.verbose, "log each request and more detail to stderr");
+    app.add_flag("--single-process", global.single_process,
+                 "keep keys and network in one process, without key custody or sandbox (for "
+                 "debugging; the default runs the network work in a sandboxed process of its own)")
+        ->envname("HWACME_SINGLE_PROCESS");
+    app.add_flag("--require-sandbox", global.require_sandbox,
+                 "fail when the kernel lacks a sandbox layer (no_new_privs, Landlock, seccomp) "
+                 "instead of saying so and going on")
+        ->envname("HWACME_REQUIRE_SANDBOX");
 }
 
 }  // namespace
@@ -87,8 +96,13 @@ int main(int argc, char** argv) {
     if (!core_dumps.empty())
         hwacme::log::warning("hwacme: core dumps stay possible: " + core_dumps);
     try {
-        for (const auto& command : commands)
-            if (command.app->parsed()) command.run();
+        for (const auto& command : commands) {
+            if (!command.app->parsed()) continue;
+            if (command.custody_plan && !global.single_process &&
+                !hwacme::service::in_network_process())
+                return hwacme::service::run_as_custody(global, command.custody_plan());
+            command.run();
+        }
         return 0;
     } catch (const hwacme::Error& e) {
         hwacme::log::error(std::string("hwacme: ") + e.what());

@@ -38,11 +38,13 @@ void CustodyClient::goodbye() const {
 }
 
 EvpPkeyPtr RemoteSigner::public_key() const {
-    auto reply =
-        expect<PublicKeyReply>(client_.ask(PublicKeyRequest{role_}), "a public key request");
-    const unsigned char* der = reply.spki_der.data();
-    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &der, static_cast<long>(reply.spki_der.size())));
-    if (!key || der != reply.spki_der.data() + reply.spki_der.size())
+    Bytes spki = spki_der_;
+    if (spki.empty())
+        spki = expect<PublicKeyReply>(client_.ask(PublicKeyRequest{role_}), "a public key request")
+                   .spki_der;
+    const unsigned char* der = spki.data();
+    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &der, static_cast<long>(spki.size())));
+    if (!key || der != spki.data() + spki.size())
         throw Error(Errc::Protocol, "key custody sent a public key that does not parse");
     return key;
 }

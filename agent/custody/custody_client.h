@@ -30,7 +30,10 @@ private:
 /// the wire, by role. The client must outlive it.
 class RemoteSigner final : public signing::RequestSigner, public signing::CsrSigner {
 public:
-    RemoteSigner(const CustodyClient& client, KeyRole role) : client_(client), role_(role) {}
+    /// `spki_der`: the key's public half when custody already sent it, so it need not be asked
+    /// again.
+    RemoteSigner(const CustodyClient& client, KeyRole role, Bytes spki_der = {})
+        : client_(client), role_(role), spki_der_(std::move(spki_der)) {}
 
     EvpPkeyPtr public_key() const override;
     std::string sign_request(std::string_view payload, const std::string& url,
@@ -41,6 +44,7 @@ public:
 private:
     const CustodyClient& client_;
     KeyRole role_;
+    Bytes spki_der_;
 };
 
 }  // namespace hwacme::custody

@@ -6,6 +6,7 @@
 
 #include "agent/jose/eab.h"
 #include "agent/jose/jwk.h"
+#include "common/child_process.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -15,6 +16,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kReplyLimit{10};
+// A DNS hook calls a provider's API; the network process waits for custody meanwhile, and
+// asks for no more than what its run has left.
+constexpr std::chrono::seconds kHookLimit{kMaxHookSeconds};
 
 Bytes spki_der(const EVP_PKEY* key) {
     unsigned char* der = nullptr;
@@ -23,18 +27,6 @@ Bytes spki_der(const EVP_PKEY* key) {
     Bytes out(der, der + size);
     OPENSSL_free(der);
     return out;
-}
-
-const char* role_name(KeyRole role) {
-    switch (role) {
-        case KeyRole::Account:
-            return "the account key";
-        case KeyRole::Certificate:
-            return "the certificate key";
-        case KeyRole::NewAccountKey:
-            return "the new account key";
-    }
-    return "an unknown key";
 }
 
 /// A refusal as the wire carries it: one printable line within kMaxRefusalBytes (printable may
@@ -47,71 +39,116 @@ Refused refusal(const Error& error) {
 
 }  // namespace
 
-const signing::KeySigner& CustodyServer::key_for(KeyRole role) const {
-    const signing::KeySigner* key = role == KeyRole::Account       ? keys_.account
-                                    : role == KeyRole::Certificate ? keys_.certificate
-                                                                   : keys_.new_account_key;
-    if (!key)
-        throw Error(Errc::Custody,
-                    std::string("key custody refused: this run holds no ") + role_name(role));
-    return *key;
-}
-
 Response CustodyServer::sign(const SignRequest& request) const {
     // The new account key signs only the key change custody builds; a certificate key signs
     // ACME requests only to revoke its own certificate.
-    if (request.role == KeyRole::NewAccountKey)
-        throw Error(Errc::Custody,
-                    "key custody refused: the new account key signs only the key change");
-    if (request.role == KeyRole::Certificate) policy_.allow(Operation::Revocation);
-    policy_.allow_url(request.url);
-    if (request.kid) policy_.allow_url(*request.kid);
-    return JwsReply{key_for(request.role)
-                        .sign_request(request.payload, request.url, request.nonce, request.kid)};
+    within_policy([&] {
+        if (request.role == KeyRole::NewAccountKey)
+            throw Error(Errc::Custody,
+                        "key custody refused: the new account key signs only the key change");
+        if (request.role == KeyRole::Certificate) policy_.allow(Operation::Revocation);
+        policy_.allow_url(request.url);
+        if (request.kid) policy_.allow_url(*request.kid);
+    });
+    return JwsReply{
+        keys_.key(request.role)
+            .requests.sign_request(request.payload, request.url, request.nonce, request.kid)};
 }
 
 Response CustodyServer::key_change(const KeyChangeRequest& request) const {
-    policy_.allow(Operation::KeyChange);
-    policy_.allow_url(request.url);
-    policy_.allow_url(request.account_url);
-    auto old_key = key_for(KeyRole::Account).public_key();
+    within_policy([&] {
+        policy_.allow(Operation::KeyChange);
+        policy_.allow_url(request.url);
+        policy_.allow_url(request.account_url);
+    });
+    auto old_key = keys_.key(KeyRole::Account).requests.public_key();
     // RFC 8555 §7.3.5: the inner JWS names the account and its old key, signed by the new key
     // with its jwk and the keyChange URL, and no nonce.
     boost::json::object payload{{"account", request.account_url},
                                 {"oldKey", boost::json::parse(jose::jwk_json(old_key.get()))}};
-    return JwsReply{key_for(KeyRole::NewAccountKey)
-                        .sign_request(boost::json::serialize(payload), request.url, std::nullopt,
-                                      std::nullopt)};
+    return JwsReply{keys_.key(KeyRole::NewAccountKey)
+                        .requests.sign_request(boost::json::serialize(payload), request.url,
+                                               std::nullopt, std::nullopt)};
 }
 
 Response CustodyServer::binding(const EabRequest& request) const {
-    policy_.allow(Operation::ExternalAccountBinding);
-    policy_.allow_url(request.url);
-    if (!keys_.eab || keys_.eab->kid != request.kid)
-        throw Error(Errc::Custody, "key custody refused an external account binding for key id '" +
-                                       log::printable(request.kid) +
-                                       "': this run was given no such EAB key");
-    auto account_key = key_for(KeyRole::Account).public_key();
-    return JwsReply{jose::external_account_binding(
-        account_key.get(), keys_.eab->kid, keys_.eab->hmac_key, keys_.eab->alg, request.url)};
+    const auto& eab = duties_.eab;
+    within_policy([&] {
+        policy_.allow(Operation::ExternalAccountBinding);
+        policy_.allow_url(request.url);
+        if (!eab || eab->kid != request.kid)
+            throw Error(Errc::Custody,
+                        "key custody refused an external account binding for key id '" +
+                            log::printable(request.kid) + "': this run was given no such EAB key");
+    });
+    auto account_key = keys_.key(KeyRole::Account).requests.public_key();
+    return JwsReply{jose::external_account_binding(account_key.get(), eab->kid, eab->hmac_key,
+                                                   eab->alg, request.url)};
+}
+
+Response CustodyServer::store(const StoreCertificateRequest& request) const {
+    within_policy([&] {
+        if (!duties_.store_certificate)
+            throw Error(Errc::Custody,
+                        "key custody refused to store a certificate in the token: this run was "
+                        "not asked to (--store-cert-in-token)");
+    });
+    const unsigned char* der = request.der.data();
+    X509Ptr certificate(d2i_X509(nullptr, &der, static_cast<long>(request.der.size())));
+    if (!certificate || der != request.der.data() + request.der.size())
+        throw Error(Errc::Protocol, "the certificate to store does not parse");
+    // The store checks that the certificate carries the certificate key.
+    keys_.store_certificate(certificate.get());
+    return Done{};
+}
+
+HookReply CustodyServer::run_dns_hook(const DnsHookRequest& request) const {
+    within_policy([&] {
+        if (duties_.dns_hook.empty())
+            throw Error(Errc::Custody, "key custody refused to run a DNS hook: this run has none");
+        policy_.allow_dns_record(duties_.certificate_name, request.record);
+    });
+    auto outcome = run_child({duties_.dns_hook, request.action, request.record, request.value},
+                             {.set = {}, .remove = {"HWACME_PKCS11_PIN", "HWACME_PKCS11_PIN_FILE"}},
+                             std::chrono::steady_clock::now() +
+                                 std::min(std::chrono::seconds(request.seconds), kHookLimit));
+    return {outcome.succeeded(), log::printable(outcome.describe(), 200)};
+}
+
+void CustodyServer::within_policy(const std::function<void()>& checks) const {
+    try {
+        checks();
+    } catch (const Error&) {
+        refused_by_policy_ = true;
+        throw;
+    }
 }
 
 std::optional<Response> CustodyServer::answer(const Request& request) const {
+    refused_by_policy_ = false;
     try {
         return std::visit(
             [&](const auto& asked) -> std::optional<Response> {
                 using Asked = std::decay_t<decltype(asked)>;
                 if constexpr (std::is_same_v<Asked, PublicKeyRequest>) {
-                    return PublicKeyReply{spki_der(key_for(asked.role).public_key().get())};
+                    const auto& held = keys_.key(asked.role);
+                    return PublicKeyReply{spki_der(held.requests.public_key().get()), held.uri,
+                                          held.generated, held.key_type};
                 } else if constexpr (std::is_same_v<Asked, SignRequest>) {
                     return sign(asked);
                 } else if constexpr (std::is_same_v<Asked, CsrRequest>) {
-                    policy_.allow_names(keys_.certificate_name, asked.names);
-                    return CsrReply{key_for(KeyRole::Certificate).certificate_request(asked.names)};
+                    within_policy(
+                        [&] { policy_.allow_names(duties_.certificate_name, asked.names); });
+                    return CsrReply{
+                        keys_.key(KeyRole::Certificate).csr.certificate_request(asked.names)};
                 } else if constexpr (std::is_same_v<Asked, KeyChangeRequest>) {
                     return key_change(asked);
                 } else if constexpr (std::is_same_v<Asked, EabRequest>) {
                     return binding(asked);
+                } else if constexpr (std::is_same_v<Asked, StoreCertificateRequest>) {
+                    return store(asked);
+                } else if constexpr (std::is_same_v<Asked, DnsHookRequest>) {
+                    return run_dns_hook(asked);
                 } else {
                     return std::nullopt;
                 }
@@ -119,6 +156,8 @@ std::optional<Response> CustodyServer::answer(const Request& request) const {
             request);
     } catch (const Error& e) {
         return refusal(e);
+    } catch (const std::exception& e) {
+        return refusal(Error(Errc::DeviceFailure, std::string("key custody failed: ") + e.what()));
     }
 }
 
@@ -142,9 +181,8 @@ ServeEnd CustodyServer::serve(int fd, std::chrono::seconds idle_limit) const {
             // The network process ended (or stopped reading) between asking and hearing back.
             return ServeEnd::PeerClosed;
         }
-        if (const auto* refused = std::get_if<Refused>(&*response);
-            refused && refused->category == Errc::Custody) {
-            log::error(refused->message);
+        if (refused_by_policy_) {
+            log::error(std::get<Refused>(*response).message);
             return ServeEnd::PolicyRefusal;
         }
     }

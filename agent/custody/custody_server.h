@@ -1,12 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "agent/custody/messages.h"
+#include "agent/custody/run_keys.h"
 #include "agent/custody/signing_policy.h"
-#include "agent/signing/key_signer.h"
 #include "common/bytes.h"
 
 namespace hwacme::custody {
@@ -18,13 +19,12 @@ struct EabKey {
     std::string alg = "HS256";
 };
 
-/// The keys of one run, by role; a role left null is refused.
-struct CustodyKeys {
-    const signing::KeySigner* account = nullptr;
-    const signing::KeySigner* certificate = nullptr;
+/// What custody does for one run besides signing with its keys, fixed before it starts.
+struct CustodyDuties {
     std::string certificate_name;  ///< whose identifiers the policy holds for the CSR
-    const signing::KeySigner* new_account_key = nullptr;
     std::optional<EabKey> eab;
+    bool store_certificate = false;  ///< --store-cert-in-token
+    std::string dns_hook;            ///< the dns-01 hook program; empty: none
 };
 
 /// Why serve() returned.
@@ -40,12 +40,15 @@ enum class ServeEnd {
 /// key-change and EAB objects — so the network process supplies only what the policy checks.
 class CustodyServer {
 public:
-    CustodyServer(const SigningPolicy& policy, CustodyKeys keys)
-        : policy_(policy), keys_(std::move(keys)) {}
+    CustodyServer(const SigningPolicy& policy, RunKeys& keys, CustodyDuties duties)
+        : policy_(policy), keys_(keys), duties_(std::move(duties)) {}
 
     /// The reply to one request; nullopt for Goodbye. A refusal or a device failure is a
     /// Refused reply carrying its category; the caller logs a policy refusal and ends the run.
     std::optional<Response> answer(const Request& request) const;
+    /// Error{Custody} unless the record is one of the run's identifiers' and the hook was
+    /// given; then the hook's outcome.
+    HookReply run_dns_hook(const DnsHookRequest& request) const;
 
     /// Serves the requests arriving on `fd` until one of the ServeEnd reasons, waiting at most
     /// `idle_limit` for each (a run's whole timeout: the network process asks between its own
@@ -53,13 +56,19 @@ public:
     ServeEnd serve(int fd, std::chrono::seconds idle_limit) const;
 
 private:
-    const signing::KeySigner& key_for(KeyRole role) const;
     Response sign(const SignRequest& request) const;
     Response key_change(const KeyChangeRequest& request) const;
     Response binding(const EabRequest& request) const;
 
+    Response store(const StoreCertificateRequest& request) const;
+    /// Runs the policy's checks of one request, remembering a refusal among them: only those
+    /// end the run from custody's side (a key that fails is the network process's to report).
+    void within_policy(const std::function<void()>& checks) const;
+
     const SigningPolicy& policy_;
-    CustodyKeys keys_;
+    RunKeys& keys_;
+    CustodyDuties duties_;
+    mutable bool refused_by_policy_ = false;
 };
 
 }  // namespace hwacme::custody

@@ -17,6 +17,8 @@ bool allows(Charset set, unsigned char c) {
             return c >= 0x20 && c < 0x7f;
         case Charset::IdentifierName:
             return alnum || c == '.' || c == '-' || c == '*' || c == ':';
+        case Charset::DnsRecordName:
+            return alnum || c == '.' || c == '-' || c == '_';
     }
     return false;
 }
@@ -31,6 +33,8 @@ std::string_view set_name(Charset set) {
             return "printable ASCII";
         case Charset::IdentifierName:
             return "A-Z a-z 0-9 . - * :";
+        case Charset::DnsRecordName:
+            return "A-Z a-z 0-9 . - _";
     }
     return "its set";
 }

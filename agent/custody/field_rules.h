@@ -14,6 +14,7 @@ enum class Charset {
     VisibleAscii,    ///< 0x21..0x7e: URLs, no spaces or controls
     PrintableAscii,  ///< 0x20..0x7e: key ids, JWS text
     IdentifierName,  ///< A-Z a-z 0-9 . - * : (DNS names, wildcards, IPv6 and IPv4 addresses)
+    DnsRecordName,   ///< A-Z a-z 0-9 . - _ (_acme-challenge.example.com)
 };
 
 /// The next field as text of min..max bytes, every byte in `set`.

@@ -24,14 +24,21 @@ constexpr Kind kCsrRequest{0x03, "CSR request"};
 constexpr Kind kKeyChangeRequest{0x04, "key change request"};
 constexpr Kind kEabRequest{0x05, "EAB request"};
 constexpr Kind kGoodbye{0x06, "goodbye"};
-constexpr std::array kRequestKinds{kPublicKeyRequest, kSignRequest, kCsrRequest,
-                                   kKeyChangeRequest, kEabRequest,  kGoodbye};
+constexpr Kind kStoreCertificateRequest{0x07, "store certificate request"};
+constexpr Kind kDnsHookRequest{0x08, "DNS hook request"};
+constexpr std::array kRequestKinds{kPublicKeyRequest,        kSignRequest,   kCsrRequest,
+                                   kKeyChangeRequest,        kEabRequest,    kGoodbye,
+                                   kStoreCertificateRequest, kDnsHookRequest};
 
 constexpr Kind kPublicKeyReply{0x81, "public key reply"};
 constexpr Kind kJwsReply{0x82, "JWS reply"};
 constexpr Kind kCsrReply{0x83, "CSR reply"};
 constexpr Kind kRefused{0x84, "refusal"};
-constexpr std::array kResponseKinds{kPublicKeyReply, kJwsReply, kCsrReply, kRefused};
+constexpr Kind kDone{0x85, "done"};
+constexpr Kind kHookReply{0x86, "hook reply"};
+constexpr std::array kResponseKinds{kPublicKeyReply, kJwsReply, kCsrReply,
+                                    kRefused,        kDone,     kHookReply};
+constexpr std::size_t kMaxHookOutcomeBytes = 256;
 
 constexpr std::size_t kHeaderBytes = 2;
 // The last enumerator of Errc: a category added after it must be added here too.
@@ -93,12 +100,38 @@ Bytes encode_one(const EabRequest& m) {
     return FieldWriter(kEabRequest.code).field(m.kid).field(m.url).finish();
 }
 
+Bytes encode_one(const StoreCertificateRequest& m) {
+    return FieldWriter(kStoreCertificateRequest.code).field(m.der).finish();
+}
+
+Bytes encode_one(const DnsHookRequest& m) {
+    return FieldWriter(kDnsHookRequest.code)
+        .field(m.action)
+        .field(m.record)
+        .field(m.value)
+        .number(m.seconds)
+        .finish();
+}
+
 Bytes encode_one(const Goodbye&) {
     return FieldWriter(kGoodbye.code).finish();
 }
 
 Bytes encode_one(const PublicKeyReply& m) {
-    return FieldWriter(kPublicKeyReply.code).field(m.spki_der).finish();
+    return FieldWriter(kPublicKeyReply.code)
+        .field(m.spki_der)
+        .field(m.uri)
+        .byte(m.generated ? 1 : 0)
+        .field(m.key_type)
+        .finish();
+}
+
+Bytes encode_one(const Done&) {
+    return FieldWriter(kDone.code).finish();
+}
+
+Bytes encode_one(const HookReply& m) {
+    return FieldWriter(kHookReply.code).byte(m.succeeded ? 1 : 0).field(m.outcome).finish();
 }
 
 Bytes encode_one(const JwsReply& m) {
@@ -158,6 +191,35 @@ CsrRequest read_csr_request(FieldReader& in) {
     return m;
 }
 
+DnsHookRequest read_dns_hook_request(FieldReader& in) {
+    DnsHookRequest m;
+    m.action = read_text(in, "action", 3, 6, Charset::Base64url);
+    if (m.action != "add" && m.action != "remove")
+        in.fail("action", "is '" + m.action + "', not add or remove");
+    m.record = read_text(in, "record", 1, kMaxNameBytes, Charset::DnsRecordName);
+    m.value = read_text(in, "value", kMaxTxtValueBytes, kMaxTxtValueBytes, Charset::Base64url);
+    m.seconds = in.number("seconds");
+    if (m.seconds < 1 || m.seconds > kMaxHookSeconds)
+        in.fail("seconds",
+                "is " + std::to_string(m.seconds) + ", not 1.." + std::to_string(kMaxHookSeconds));
+    return m;
+}
+
+bool read_flag(FieldReader& in, std::string_view name) {
+    std::uint8_t value = in.byte(name);
+    if (value > 1) in.fail(name, "is " + std::to_string(value) + ", not 0 or 1");
+    return value == 1;
+}
+
+PublicKeyReply read_public_key_reply(FieldReader& in) {
+    PublicKeyReply m;
+    m.spki_der = copy(in.field("SPKI", 1, kMaxSpkiBytes));
+    m.uri = read_text(in, "URI", 1, kMaxKeyUriBytes, Charset::VisibleAscii);
+    m.generated = read_flag(in, "generated");
+    m.key_type = read_text(in, "key type", 1, kMaxKeyTypeBytes, Charset::VisibleAscii);
+    return m;
+}
+
 Request read_request(std::uint8_t code, FieldReader& in) {
     switch (code) {
         case kPublicKeyRequest.code:
@@ -174,6 +236,10 @@ Request read_request(std::uint8_t code, FieldReader& in) {
             std::string kid = read_text(in, "kid", 1, kMaxEabKidBytes, Charset::PrintableAscii);
             return EabRequest{std::move(kid), read_https_url(in, "url")};
         }
+        case kStoreCertificateRequest.code:
+            return StoreCertificateRequest{copy(in.field("certificate", 1, kMaxCertificateBytes))};
+        case kDnsHookRequest.code:
+            return read_dns_hook_request(in);
         case kGoodbye.code:
             return Goodbye{};
     }
@@ -191,13 +257,20 @@ Refused read_refused(FieldReader& in) {
 Response read_response(std::uint8_t code, FieldReader& in) {
     switch (code) {
         case kPublicKeyReply.code:
-            return PublicKeyReply{copy(in.field("SPKI", 1, kMaxSpkiBytes))};
+            return read_public_key_reply(in);
         case kJwsReply.code:
             return JwsReply{read_text(in, "JWS", 1, kMaxJwsBytes, Charset::PrintableAscii)};
         case kCsrReply.code:
             return CsrReply{copy(in.field("CSR", 1, kMaxCsrBytes))};
         case kRefused.code:
             return read_refused(in);
+        case kDone.code:
+            return Done{};
+        case kHookReply.code: {
+            bool succeeded = read_flag(in, "succeeded");
+            return HookReply{succeeded,
+                             read_printable_utf8(in, "outcome", 1, kMaxHookOutcomeBytes)};
+        }
     }
     in.fail("type", "has no reader");
 }

@@ -23,7 +23,7 @@ namespace hwacme::custody {
 /// presence, category) is a field of length 1; an optional value is a presence field (0 or 1)
 /// followed by the value's field only when it is 1, so "absent" and "empty" never meet.
 
-inline constexpr std::uint8_t kProtocolVersion = 1;
+inline constexpr std::uint8_t kProtocolVersion = 2;
 
 /// The bounds, each beside the reason it is large enough.
 inline constexpr std::size_t kMaxUrlBytes = 2048;            // ACME URLs are ~100 bytes
@@ -35,6 +35,11 @@ inline constexpr std::size_t kMaxEabKidBytes = 256;     // CAs issue ~20-byte ke
 inline constexpr std::size_t kMaxSpkiBytes = 4096;      // RSA-4096 SPKI is 550 bytes
 inline constexpr std::size_t kMaxCsrBytes = 64 * 1024;  // 100 names and an RSA-4096 key: ~9 KiB
 inline constexpr std::size_t kMaxRefusalBytes = 1024;   // one line an operator reads
+inline constexpr std::size_t kMaxKeyUriBytes = 2048;    // a pkcs11: URI with every attribute
+inline constexpr std::size_t kMaxKeyTypeBytes = 32;     // "ec-p256", "rsa-4096"
+inline constexpr std::size_t kMaxCertificateBytes = 64 * 1024;  // an RSA-4096 leaf is ~2 KiB
+inline constexpr std::size_t kMaxTxtValueBytes = 43;            // base64url of a SHA-256 digest
+inline constexpr std::uint32_t kMaxHookSeconds = 3600;          // an issuance's --timeout is ~300 s
 /// Type, version and one field length: a JWS reply fills the rest of a frame.
 inline constexpr std::size_t kMessageOverheadBytes = 2 + 4;
 inline constexpr std::size_t kMaxJwsBytes = kMaxFrameBytes - kMessageOverheadBytes;
@@ -82,17 +87,40 @@ struct EabRequest {
     friend bool operator==(const EabRequest&, const EabRequest&) = default;
 };
 
+/// Store `der`, the certificate just issued for the run's certificate key, beside that key in
+/// its token (`--store-cert-in-token`). Custody checks it carries the key. DER, 1..64 KiB.
+struct StoreCertificateRequest {
+    Bytes der;
+    friend bool operator==(const StoreCertificateRequest&,
+                           const StoreCertificateRequest&) = default;
+};
+
+/// Run the dns-01 hook of the run as `HOOK action record value`: custody runs it, since the
+/// network process may start no program. action: "add" or "remove"; record:
+/// "_acme-challenge." and one of the run's identifiers; value: the 43-byte base64url TXT value.
+struct DnsHookRequest {
+    std::string action;
+    std::string record;
+    std::string value;
+    std::uint32_t seconds = 0;  ///< how long the hook may run: 1..kMaxHookSeconds
+    friend bool operator==(const DnsHookRequest&, const DnsHookRequest&) = default;
+};
+
 /// The network process is done: custody logs out of its tokens and exits.
 struct Goodbye {
     friend bool operator==(const Goodbye&, const Goodbye&) = default;
 };
 
-using Request =
-    std::variant<PublicKeyRequest, SignRequest, CsrRequest, KeyChangeRequest, EabRequest, Goodbye>;
+using Request = std::variant<PublicKeyRequest, SignRequest, CsrRequest, KeyChangeRequest,
+                             EabRequest, StoreCertificateRequest, DnsHookRequest, Goodbye>;
 
-/// A DER SubjectPublicKeyInfo, 1..4096 bytes.
+/// A DER SubjectPublicKeyInfo, 1..4096 bytes; the key's URI as custody names it in messages
+/// (never with a PIN), whether custody generated it for this run, and its type's name.
 struct PublicKeyReply {
     Bytes spki_der;
+    std::string uri;
+    bool generated = false;
+    std::string key_type;
     friend bool operator==(const PublicKeyReply&, const PublicKeyReply&) = default;
 };
 
@@ -116,7 +144,19 @@ struct Refused {
     friend bool operator==(const Refused&, const Refused&) = default;
 };
 
-using Response = std::variant<PublicKeyReply, JwsReply, CsrReply, Refused>;
+/// What was asked is done (a certificate stored).
+struct Done {
+    friend bool operator==(const Done&, const Done&) = default;
+};
+
+/// How the hook ended: succeeded, and ChildOutcome::describe() (1..256 printable bytes).
+struct HookReply {
+    bool succeeded = false;
+    std::string outcome;
+    friend bool operator==(const HookReply&, const HookReply&) = default;
+};
+
+using Response = std::variant<PublicKeyReply, JwsReply, CsrReply, Refused, Done, HookReply>;
 
 /// The body of one frame. Encoding checks no bounds (the receiver does): a sender that wants to
 /// know first decodes what it encoded.

@@ -90,6 +90,24 @@ void SigningPolicy::allow_names(const std::string& certificate,
                                    ": this run certifies " + joined(found->second));
 }
 
+void SigningPolicy::allow_dns_record(const std::string& certificate,
+                                     const std::string& record) const {
+    constexpr std::string_view kPrefix = "_acme-challenge.";
+    auto found = terms_.certificates.find(certificate);
+    auto asked = name_set({record});
+    if (found != terms_.certificates.end() && asked.size() == 1)
+        for (const auto& name : found->second) {
+            std::string_view base = name;
+            if (base.starts_with("*.")) base.remove_prefix(2);
+            if (*asked.begin() == std::string(kPrefix) + std::string(base)) return;
+        }
+    throw Error(Errc::Custody,
+                "key custody refused to run the DNS hook for '" + log::printable(record) +
+                    "': not a record of " +
+                    (found == terms_.certificates.end() ? std::string("this run's certificates")
+                                                        : joined(found->second)));
+}
+
 void SigningPolicy::allow(Operation operation) const {
     if (terms_.operations.contains(operation)) return;
     throw Error(Errc::Custody, std::string("key custody refused ") + name_of(operation) +

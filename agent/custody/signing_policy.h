@@ -39,6 +39,9 @@ public:
     /// letter case).
     void allow_names(const std::string& certificate, const std::vector<std::string>& names) const;
     void allow(Operation operation) const;
+    /// A dns-01 record ("_acme-challenge.NAME", without the trailing dot) only for one of the
+    /// identifiers of certificate `certificate` (a wildcard's record is its base name's).
+    void allow_dns_record(const std::string& certificate, const std::string& record) const;
 
     const std::string& origin() const { return origin_; }
 

@@ -21,6 +21,9 @@ namespace fs = std::filesystem;
 constexpr mode_t kFolderMode = 0755;  // the web server, another user, must enter it
 constexpr mode_t kFileMode = 0644;    // and read the key authorizations
 constexpr int kFolderFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+// The folders on the way to a link's target are only looked at and walked through: O_PATH
+// needs no read right on them, which a sandboxed network process lacks beyond its folders.
+constexpr int kWalkFlags = O_PATH | O_DIRECTORY | O_CLOEXEC;
 
 [[noreturn]] void refuse(const fs::path& path, const std::string& why) {
     throw Error(Errc::Io, "cannot use " + log::printable(path.string(), 300) + ": " + why);
@@ -56,7 +59,7 @@ int open_trusted_target(const fs::path& link_path, const std::string& target) {
     if (!fs::path(target).is_absolute())
         reject("a relative path; hwacme follows only links to absolute paths");
     std::optional<Fd> folder;
-    folder.emplace(::open("/", kFolderFlags));
+    folder.emplace(::open("/", kWalkFlags));
     fs::path walked = "/";
     auto check = [&] {
         std::string why_not_open = errno_text();
@@ -70,7 +73,7 @@ int open_trusted_target(const fs::path& link_path, const std::string& target) {
     for (const auto& part : fs::path(target).lexically_normal().relative_path()) {
         if (part.empty()) continue;  // a trailing '/'
         walked /= part;
-        folder.emplace(::openat(folder->get(), part.c_str(), kFolderFlags | O_NOFOLLOW));
+        folder.emplace(::openat(folder->get(), part.c_str(), kWalkFlags | O_NOFOLLOW));
         check();
     }
     return folder->release();

@@ -6,9 +6,9 @@
 namespace hwacme::service {
 
 AccountState register_account(const RunOptions& options, const AccountRequest& request) {
-    AcmeContext context(options);
     AccountRequest always = request;
     always.register_always = true;
+    AcmeContext context(options, {.account = account_key_spec(options, always)});
     return resolve_account(context, always).state;
 }
 

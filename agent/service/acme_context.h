@@ -7,6 +7,8 @@
 
 #include "agent/acme/account.h"
 #include "agent/acme/client.h"
+#include "agent/custody/key_plan.h"
+#include "agent/custody/run_keys.h"
 #include "agent/http/http_client.h"
 #include "agent/service/account_state.h"
 #include "agent/service/run_options.h"
@@ -15,16 +17,22 @@
 
 namespace hwacme::service {
 
+/// The keys `plan` names: in the key custody process when this is a network process, else
+/// opened here.
+std::unique_ptr<custody::RunKeys> make_run_keys(const RunOptions& options, custody::KeyPlan plan);
+
 /// Everything a command needs to talk to the CA: one HTTP client (one TLS connection), the ACME
-/// transport and the keystore backends. Keeps a reference to `global`, which must outlive it.
+/// transport, the keys of the run by role and the keystore backends. Keeps a reference to
+/// `global`, which must outlive it.
 class AcmeContext {
 public:
-    explicit AcmeContext(const RunOptions& global);
+    explicit AcmeContext(const RunOptions& global, custody::KeyPlan plan = {});
 
     const RunOptions& global;
     keystore::Registry registry;
     http::Client http;
     acme::Client acme;
+    std::unique_ptr<custody::RunKeys> keys;
 };
 
 /// How to find or create the account a command acts as.
@@ -37,13 +45,22 @@ struct AccountRequest {
     std::optional<acme::ExternalAccountBinding> eab;
 };
 
-/// The account key, opened in its store, the signer every request of the account goes
-/// through, and the account URL.
+/// The account key as the run holds it (its signer every request of the account goes through)
+/// and the account.
 struct ActiveAccount {
-    keystore::OpenedKey key;
+    const custody::HeldKey* key;
     AccountState state;
-    std::unique_ptr<signing::RequestSigner> signer;
+    const signing::RequestSigner& signer() const { return key->requests; }
 };
+
+/// The account key `request` names, else the one the state folder remembers for the CA; empty
+/// when there is neither.
+std::string account_key_uri(const RunOptions& options, const AccountRequest& request);
+
+/// Where the account key of `request` lives and whether the run may generate it (only to
+/// register); nullopt when there is no key to use.
+std::optional<custody::KeySpec> account_key_spec(const RunOptions& options,
+                                                 const AccountRequest& request);
 
 /// A command's connection to the CA signed in as an account: `account_key`'s, else the one the
 /// state folder remembers for the CA (resolve_account). Nothing is registered.
@@ -59,6 +76,8 @@ struct SignedInAccount {
 
 /// Returns the account for the CA of `context`: the one saved in the state folder, or — given an
 /// account key and terms agreement — a newly registered (or found) one, saved before returning.
+/// The key is context.keys' account key, which `context` must have planned with
+/// account_key_spec(request).
 /// Error{NotFound} telling the operator what to run when there is none and it cannot register.
 ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& request);
 

@@ -18,20 +18,31 @@ RunOptions managed_options(const RunOptions& command_line, const config::Config&
     return options;
 }
 
+namespace {
+
+AccountRequest configured_account(const config::CaConfig& ca) {
+    return {.account_key_uri = ca.account_key_uri,
+            .emails = ca.emails,
+            .agree_tos = ca.agree_tos,
+            .key_type = ca.account_key_type};
+}
+
+}  // namespace
+
 CaSession::CaSession(const RunOptions& options, const config::CaConfig& ca)
-    : ca_(ca), context_(std::make_unique<AcmeContext>(options)) {}
+    : ca_(ca),
+      context_(std::make_unique<AcmeContext>(
+          options,
+          custody::KeyPlan{.account = account_key_spec(options, configured_account(ca))})) {}
 
 CaSession::~CaSession() = default;
 
 acme::AccountSession& CaSession::account() {
     if (session_) return *session_;
-    account_.emplace(resolve_account(
-        *context_, {.account_key_uri = ca_.account_key_uri,
-                    .emails = ca_.emails,
-                    .agree_tos = ca_.agree_tos,
-                    .key_type = ca_.account_key_type,
-                    .eab = load_eab(ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg)}));
-    session_.emplace(context_->acme, *account_->signer, account_->state.account_url);
+    auto request = configured_account(ca_);
+    request.eab = load_eab(ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg);
+    account_.emplace(resolve_account(*context_, request));
+    session_.emplace(context_->acme, account_->signer(), account_->state.account_url);
     return *session_;
 }
 

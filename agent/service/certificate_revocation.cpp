@@ -10,7 +10,9 @@ namespace hwacme::service {
 CertificateSummary revoke_certificate_file(const RunOptions& options,
                                            const RevocationRequest& request) {
     auto cert = load_certificate_file(request.cert_file);
-    AcmeContext context(options);
+    custody::KeyPlan keys;
+    if (!request.cert_key) keys.account = account_key_spec(options, {});
+    AcmeContext context(options, keys);
     auto der = certificate_der(cert.get());
     if (request.cert_key) {
         auto key =
@@ -22,7 +24,7 @@ CertificateSummary revoke_certificate_file(const RunOptions& options,
                                  std::nullopt);
     } else {
         auto account = resolve_account(context, {});
-        acme::revoke_certificate(context.acme, der, request.reason, *account.signer,
+        acme::revoke_certificate(context.acme, der, request.reason, account.signer(),
                                  account.state.account_url);
     }
     return summarize(cert.get());

@@ -4,6 +4,8 @@
 #include "agent/acme/http01_solver.h"
 #include "agent/acme/order.h"
 #include "agent/acme/tls_alpn01_solver.h"
+#include "agent/custody/custody_connection.h"
+#include "agent/custody/remote_dns_hook.h"
 #include "agent/service/certificate_files.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -15,7 +17,13 @@ ChallengeSetup set_up_challenge(const config::ChallengeConfig& challenge) {
     if (challenge.type == "dns-01") {
         if (challenge.dns_hook.empty())
             throw Error(Errc::InvalidArgument, "challenge dns-01 needs a DNS hook program");
-        setup.solver = std::make_unique<acme::Dns01HookSolver>(challenge.dns_hook,
+        // A network process may start no program: key custody runs the hook for it.
+        std::unique_ptr<acme::DnsHookRunner> hook;
+        if (const auto* custody = custody::network_client())
+            hook = std::make_unique<custody::RemoteDnsHook>(*custody, challenge.dns_hook);
+        else
+            hook = std::make_unique<acme::LocalDnsHook>(challenge.dns_hook);
+        setup.solver = std::make_unique<acme::Dns01HookSolver>(std::move(hook),
                                                                challenge.dns_propagation_wait);
     } else if (challenge.type == "tls-alpn-01") {
         setup.tls_alpn01 =

@@ -4,8 +4,8 @@
 #include "agent/acme/renewal_info.h"
 #include "agent/service/certificate_pipeline.h"
 #include "agent/service/challenge_setup.h"
+#include "agent/service/network_confinement.h"
 #include "agent/service/order_state.h"
-#include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -65,39 +65,74 @@ private:
 /// token when asked.
 class FilesSink final : public CertificateSink {
 public:
-    FilesSink(const IssueRequest& request, const keystore::OpenedKey& key)
-        : request_(request), key_(key) {}
+    FilesSink(const IssueRequest& request, custody::RunKeys& keys)
+        : request_(request), keys_(keys) {}
 
     std::string install(const ObtainedCertificate& certificate) override {
         files_ = write_certificate_files(request_.out_dir, certificate.chain);
         summary_ = summarize(certificate.leaf.get());
-        if (request_.store_cert_in_token) {
-            // The keystore's own session: no second login.
-            key_.store->certificate_storage()->store_certificate(*key_.key, certificate.leaf.get());
-            log::info("stored the certificate in the token beside " + key_->uri());
-        }
+        if (request_.store_cert_in_token) keys_.store_certificate(certificate.leaf.get());
         return "serial " + summary_.serial_hex + " in " + request_.out_dir.string();
     }
-    IssuedFiles result() const { return {files_, summary_, key_->uri()}; }
+    IssuedFiles result() {
+        return {files_, summary_, keys_.key(custody::KeyRole::Certificate).uri};
+    }
 
 private:
     const IssueRequest& request_;
-    const keystore::OpenedKey& key_;
+    custody::RunKeys& keys_;
     CertificateFiles files_;
     CertificateSummary summary_;
 };
 
+/// What the network process of `issue` touches: the output folder, the webroot, the
+/// certificate it replaces, the challenge server's port.
+NetworkNeeds issue_needs(const IssueRequest& request) {
+    NetworkNeeds needs{.read_write = {request.out_dir}};
+    const auto& challenge = request.challenge;
+    if (!challenge.webroot.empty()) {
+        needs.read_write.push_back(challenge.webroot);
+        // The challenge folder may be a link, out of the webroot, that the webroot check
+        // accepts (root's own, to a root-owned folder): Landlock must grant where it leads.
+        std::error_code error;
+        auto target = std::filesystem::canonical(
+            std::filesystem::path(challenge.webroot) / ".well-known" / "acme-challenge", error);
+        if (!error) needs.read_write.push_back(target);
+    }
+    if (!request.replaces.empty()) needs.read_only.push_back(request.replaces);
+    if (challenge.type == "tls-alpn-01") needs.bind_ports.push_back(challenge.tls_port);
+    if (challenge.type == "http-01" && challenge.webroot.empty())
+        needs.bind_ports.push_back(challenge.http_port);
+    return needs;
+}
+
 }  // namespace
+
+custody::KeyPlan issue_key_plan(const RunOptions& options, const IssueRequest& request) {
+    return {.account = account_key_spec(options, request.account),
+            .certificate = custody::KeySpec{request.key_uri, request.key_type, true}};
+}
+
+CustodyPlan issue_custody_plan(const RunOptions& options, const IssueRequest& request) {
+    const auto& challenge = request.challenge;
+    return {.keys = issue_key_plan(options, request),
+            .policy = {.directory_url = options.server, .certificates = {{"", request.names}}},
+            .duties = {.store_certificate = request.store_cert_in_token,
+                       .dns_hook = challenge.type == "dns-01" ? challenge.dns_hook : ""},
+            .idle_limit = request.timeout + std::chrono::seconds(60),
+            .output_folders = {request.out_dir, options.state_path()}};
+}
 
 IssuedFiles issue_to_files(const RunOptions& options, const IssueRequest& request) {
     // A name the CA could never certify must not cost a key or an account.
     for (const auto& name : request.names) acme::identifier_for(name);
-    AcmeContext context(options);
-    context.http.set_deadline(std::chrono::steady_clock::now() + request.timeout);
     const auto& key_uri = request.key_uri;
     if (request.store_cert_in_token && key_uri.scheme() != "pkcs11")
         throw Error(Errc::InvalidArgument,
                     "--store-cert-in-token needs a pkcs11: key, not " + key_uri.scheme() + ":");
+    confine_network_process(options, issue_needs(request));
+    AcmeContext context(options, issue_key_plan(options, request));
+    context.http.set_deadline(std::chrono::steady_clock::now() + request.timeout);
     // A webroot that is refused, or a port that is taken, must not cost a key or an account.
     ChallengeSetup challenge = set_up_challenge(request.challenge);
     auto account = resolve_account(context, request.account);
@@ -110,20 +145,13 @@ IssuedFiles issue_to_files(const RunOptions& options, const IssueRequest& reques
         .order_options = {.replaces = replaces_id(context.acme, request.replaces),
                           .profile = optional_if_set(request.profile)},
         .preferred_chain = request.preferred_chain};
-    auto key = keystore::open_or_generate_key(context.registry, key_uri, request.key_type,
-                                              options.keystore_options());
-    if (key.generated)
-        log::info("generated certificate key " + key->uri() + " (" +
-                  std::string(keystore::to_string(key->type())) + ")");
-    order.key_uri = key->uri();
+    const auto& key = context.keys->key(custody::KeyRole::Certificate);
+    order.key_uri = key.uri;
 
-    acme::AccountSession session(context.acme, *account.signer, account.state.account_url);
-    const signing::KeySigner signer(*key);
-    SavedOrderResume resume(options, request.names, key->uri());
-    if (request.store_cert_in_token && !key.store->certificate_storage())
-        throw Error(Errc::Unsupported, "the store of " + key->uri() + " keeps no certificates");
-    FilesSink sink(request, key);
-    obtain_and_install(session, signer, *challenge.solver, order, resume, sink);
+    acme::AccountSession session(context.acme, account.signer(), account.state.account_url);
+    SavedOrderResume resume(options, request.names, key.uri);
+    FilesSink sink(request, *context.keys);
+    obtain_and_install(session, key.csr, *challenge.solver, order, resume, sink);
     log::debug("requests: " + std::to_string(context.http.request_count()) +
                ", connections: " + std::to_string(context.http.connection_count()));
     return sink.result();

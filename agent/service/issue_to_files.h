@@ -8,6 +8,7 @@
 #include "agent/config/config.h"
 #include "agent/service/acme_context.h"
 #include "agent/service/certificate_files.h"
+#include "agent/service/custody_run.h"
 #include "agent/service/run_options.h"
 #include "keystore/key_type.h"
 #include "keystore/key_uri.h"
@@ -41,5 +42,14 @@ struct IssuedFiles {
 /// account registered and a key generated. The order is saved in the state folder while it is
 /// under way, so a rerun resumes it.
 IssuedFiles issue_to_files(const RunOptions& options, const IssueRequest& request);
+
+/// The keys `issue` uses: the account key (generated only to register) and the certificate
+/// key (generated when missing).
+custody::KeyPlan issue_key_plan(const RunOptions& options, const IssueRequest& request);
+
+/// What the custody process of `issue` holds and agrees to: those keys, requests to the CA's
+/// origin, a CSR for exactly request.names, the certificate stored in the token when asked, and
+/// the DNS hook of a dns-01 challenge.
+CustodyPlan issue_custody_plan(const RunOptions& options, const IssueRequest& request);
 
 }  // namespace hwacme::service

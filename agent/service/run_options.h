@@ -23,6 +23,10 @@ struct RunOptions {
     /// Flush what interrupted runs left in a TPM without a resource manager (tpm_connection.h).
     bool tpm_flush_stale = false;
     bool verbose = false;
+    /// Keys and network in one process, without key custody or sandbox (--single-process).
+    bool single_process = false;
+    /// A sandbox layer the kernel lacks ends the network process's run (--require-sandbox).
+    bool require_sandbox = false;
 
     /// The state folder: --state-dir, else /var/lib/hwacme for root, else
     /// $XDG_STATE_HOME/hwacme or ~/.local/state/hwacme.

@@ -16,6 +16,7 @@
 
 #include "agent/custody/custody_client.h"
 #include "agent/custody/custody_server.h"
+#include "agent/custody/local_keys.h"
 #include "bench/pkcs11/bare_signers.h"
 #include "common/fd.h"
 #include "keystore/key_uri.h"
@@ -37,6 +38,7 @@ struct Env {
     std::unique_ptr<keystore::Key> key;
     std::unique_ptr<signing::KeySigner> signer;
     std::optional<custody::SigningPolicy> policy;
+    std::optional<custody::LocalKeys> held;
     std::optional<custody::CustodyServer> server;
     Fd custody_end{-1}, network_end{-1};
     std::future<custody::ServeEnd> served;
@@ -49,7 +51,13 @@ struct Env {
                               keystore::KeyType::EcP256);
         signer = std::make_unique<signing::KeySigner>(*key);
         policy.emplace(custody::PolicyTerms{.directory_url = kCa + "/dir"});
-        server.emplace(*policy, custody::CustodyKeys{.account = signer.get()});
+        keystore::Registry registry;
+        registry.add("pkcs11", pkcs11::open_keystore);
+        held.emplace(std::move(registry),
+                     custody::KeyPlan{.account = custody::KeySpec{keystore::KeyUri::parse(
+                                          token.uri_for("account"))}},
+                     keystore::KeystoreOptions{});
+        server.emplace(*policy, *held, custody::CustodyDuties{});
         int fds[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) std::abort();
         custody_end = Fd(fds[0]);
@@ -63,6 +71,8 @@ struct Env {
         client->goodbye();
         served.wait();
         c_sign.reset();
+        server.reset();
+        held.reset();
         signer.reset();
         key.reset();
         store.reset();

@@ -10,6 +10,7 @@
 
 #include "agent/custody/custody_client.h"
 #include "agent/custody/custody_server.h"
+#include "agent/custody/local_keys.h"
 #include "common/base64url.h"
 #include "common/error.h"
 #include "common/fd.h"
@@ -26,16 +27,20 @@ namespace {
 constexpr std::chrono::seconds kLimit{10};
 const std::string kCa = "https://ca.example:14000";
 
-/// A file key of the temp folder and the in-process signer custody holds it through.
-struct HeldKey {
-    HeldKey(const test::TempDir& tmp, const std::string& name) {
-        auto uri = keystore::KeyUri::file((tmp / (name + ".pem")).string());
-        key = keystore::open_file_keystore(uri, {})->generate(uri, keystore::KeyType::EcP256);
-        signer = std::make_unique<signing::KeySigner>(*key);
-    }
+/// A file key of the temp folder, made before custody opens it.
+struct FileKey {
+    FileKey(const test::TempDir& tmp, const std::string& name)
+        : uri(keystore::KeyUri::file((tmp / (name + ".pem")).string())),
+          key(keystore::open_file_keystore(uri, {})->generate(uri, keystore::KeyType::EcP256)) {}
+    keystore::KeyUri uri;
     std::unique_ptr<keystore::Key> key;
-    std::unique_ptr<signing::KeySigner> signer;
 };
+
+keystore::Registry file_registry() {
+    keystore::Registry registry;
+    registry.add("file", keystore::open_file_keystore);
+    return registry;
+}
 
 /// Custody serving on one end of a socketpair in a thread; the test is the network process.
 struct Session {
@@ -47,11 +52,13 @@ struct Session {
           policy({.directory_url = kCa + "/dir",
                   .certificates = {{"web", {"example.com", "www.example.com"}}},
                   .operations = std::move(operations)}),
-          server(policy, {.account = account.signer.get(),
-                          .certificate = certificate.signer.get(),
-                          .certificate_name = "web",
-                          .new_account_key = new_key.signer.get(),
-                          .eab = EabKey{"kid-1", Bytes(32, 0x42), "HS256"}}) {
+          keys(file_registry(),
+               {.account = KeySpec{account.uri},
+                .certificate = KeySpec{certificate.uri},
+                .new_account_key = KeySpec{new_key.uri}},
+               {}),
+          server(policy, keys,
+                 {.certificate_name = "web", .eab = EabKey{"kid-1", Bytes(32, 0x42), "HS256"}}) {
         int fds[2];
         REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
         custody_end = Fd(fds[0]);
@@ -63,8 +70,9 @@ struct Session {
     ServeEnd end() { return ended.get(); }
 
     test::TempDir tmp;
-    HeldKey account, certificate, new_key;
+    FileKey account, certificate, new_key;
     SigningPolicy policy;
+    LocalKeys keys;
     CustodyServer server;
     Fd custody_end{-1}, network_end{-1};
     std::future<ServeEnd> ended;

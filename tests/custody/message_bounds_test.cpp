@@ -120,10 +120,13 @@ TEST_CASE("EAB request: kid holds 1..256 bytes of printable ASCII", "[unit]") {
 }
 
 TEST_CASE("public key reply: 1..4096 bytes of SPKI", "[unit]") {
-    CHECK_NOTHROW(decode_response(encode(PublicKeyReply{Bytes(kMaxSpkiBytes, 0x30)})));
-    CHECK_THAT(response_error(encode(PublicKeyReply{Bytes(kMaxSpkiBytes + 1, 0x30)})),
+    CHECK_NOTHROW(decode_response(
+        encode(PublicKeyReply{Bytes(kMaxSpkiBytes, 0x30), "file:/k.pem", false, "ec-p256"})));
+    CHECK_THAT(response_error(encode(PublicKeyReply{Bytes(kMaxSpkiBytes + 1, 0x30), "file:/k.pem",
+                                                    false, "ec-p256"})),
                Contains("public key reply: SPKI has 4097 bytes, more than 4096"));
-    CHECK_THAT(response_error(encode(PublicKeyReply{})), Contains("SPKI has 0 bytes"));
+    CHECK_THAT(response_error(encode(PublicKeyReply{{}, "file:/k.pem", false, "ec-p256"})),
+               Contains("SPKI has 0 bytes"));
 }
 
 TEST_CASE("JWS reply: printable ASCII filling at most one frame", "[unit]") {

@@ -35,7 +35,7 @@ TEST_CASE("every request decodes to what was encoded", "[unit]") {
 
 TEST_CASE("every reply decodes to what was encoded", "[unit]") {
     const std::vector<Response> responses{
-        PublicKeyReply{Bytes{0x30, 0x59, 0x30, 0x13}},
+        PublicKeyReply{Bytes{0x30, 0x59, 0x30, 0x13}, "pkcs11:token=t;object=web", true, "ec-p256"},
         JwsReply{R"({"protected":"eyJ","payload":"","signature":"c2ln"})"},
         CsrReply{Bytes{0x30, 0x82, 0x01, 0x00, 0x00}},
         Refused{Errc::AuthFailed,

@@ -32,7 +32,7 @@ TEST_CASE("a body too short for a type and a version is refused", "[unit]") {
 }
 
 TEST_CASE("an unknown message type is refused", "[unit]") {
-    for (std::uint8_t type : {0x00, 0x07, 0x80, 0xff})
+    for (std::uint8_t type : {0x00, 0x09, 0x80, 0xff})
         CHECK_THAT(request_error(Bytes{type, kProtocolVersion}),
                    Contains("custody request: unknown message type " + std::to_string(type)));
     CHECK_THAT(response_error(Bytes{0x06, kProtocolVersion}),
@@ -41,10 +41,10 @@ TEST_CASE("an unknown message type is refused", "[unit]") {
 
 TEST_CASE("another protocol version is refused, naming the message", "[unit]") {
     Bytes body = encode(Request{Goodbye{}});
-    for (std::uint8_t version : {0, 2, 255}) {
+    for (std::uint8_t version : {0, 1, 255}) {
         body[1] = version;
         CHECK_THAT(request_error(body), Contains("goodbye: protocol version " +
-                                                 std::to_string(version) + ", expected 1"));
+                                                 std::to_string(version) + ", expected 2"));
     }
 }
 
@@ -73,8 +73,9 @@ TEST_CASE("every truncation of a request or reply is refused", "[unit]") {
             INFO("type " << int(body[0]) << " cut to " << size << " of " << body.size());
             request_error(ByteView(body).first(size));
         }
-    const std::vector<Bytes> replies{encode(PublicKeyReply{{0x30}}), encode(JwsReply{"{}"}),
-                                     encode(CsrReply{{0x30}}), encode(Refused{Errc::Io, "x"})};
+    const std::vector<Bytes> replies{
+        encode(PublicKeyReply{{0x30}, "file:/k.pem", false, "ec-p256"}), encode(JwsReply{"{}"}),
+        encode(CsrReply{{0x30}}), encode(Refused{Errc::Io, "x"})};
     for (const Bytes& body : replies)
         for (std::size_t size = 2; size < body.size(); ++size)
             response_error(ByteView(body).first(size));

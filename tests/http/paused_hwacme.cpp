@@ -40,6 +40,15 @@ std::optional<char> process_state(pid_t pid) {
     return line[end_of_name + 2];
 }
 
+/// `pid` and its children: custody and the network process it started.
+std::vector<pid_t> with_children(pid_t pid) {
+    std::vector<pid_t> pids{pid};
+    std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+                           "/children");
+    for (pid_t child; children >> child;) pids.push_back(child);
+    return pids;
+}
+
 }  // namespace
 
 PausedHwacme::PausedHwacme(const std::vector<std::string>& prefix, const std::string& stop_after,
@@ -56,7 +65,11 @@ void PausedHwacme::wait_until_stopped(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         auto state = process_state(process_.pid());
-        if (state == 'T') return;
+        for (pid_t pid : with_children(process_.pid()))
+            if (process_state(pid) == 'T') {
+                stopped_ = pid;
+                return;
+            }
         // A zombie or a vanished process exited before it got there.
         if (!state || state == 'Z' || std::chrono::steady_clock::now() > deadline) {
             INFO("hwacme's stderr: " << slurp(stderr_path_));
@@ -67,7 +80,8 @@ void PausedHwacme::wait_until_stopped(std::chrono::milliseconds timeout) {
 }
 
 void PausedHwacme::resume() {
-    REQUIRE(::kill(process_.pid(), SIGCONT) == 0);
+    REQUIRE(stopped_ > 0);
+    REQUIRE(::kill(stopped_, SIGCONT) == 0);
 }
 
 CommandResult PausedHwacme::wait_for_exit(std::chrono::milliseconds timeout) {

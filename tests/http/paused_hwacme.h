@@ -13,7 +13,8 @@ namespace hwacme::test {
 
 /// A real `hwacme` run that stops itself (SIGSTOP) right after the call `stop_after` names
 /// (test_only_stop_after.cpp: "listen", "openat:NAME"), so that a test can set the scene at that
-/// exact point and then resume it. `prefix` runs before hwacme (e.g. prlimit); stdout and stderr
+/// exact point and then resume it. The process that stops is the one that makes the call: the
+/// network process custody started, or hwacme itself under --single-process. `prefix` runs before hwacme (e.g. prlimit); stdout and stderr
 /// go to files in `log_dir`. Started in its own session; the destructor kills it if it still runs.
 class PausedHwacme {
 public:
@@ -34,6 +35,7 @@ private:
     std::filesystem::path stdout_path_;
     std::filesystem::path stderr_path_;
     Process process_;
+    pid_t stopped_ = -1;
 };
 
 }  // namespace hwacme::test

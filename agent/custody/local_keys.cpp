@@ -1,0 +1,71 @@
+#include "agent/custody/local_keys.h"
+
+#include "common/error.h"
+#include "common/log.h"
+
+namespace hwacme::custody {
+
+/// One key opened in its store, the signer over it, and what the ACME code is shown of it.
+struct LocalKeys::Opened {
+    explicit Opened(keystore::OpenedKey opened)
+        : key(std::move(opened)),
+          signer(*key),
+          held{key->uri(), key.generated, std::string(keystore::to_string(key->type())), signer,
+               signer} {}
+
+    keystore::OpenedKey key;
+    signing::KeySigner signer;
+    HeldKey held;
+};
+
+const char* role_name(KeyRole role) {
+    switch (role) {
+        case KeyRole::Account:
+            return "the account key";
+        case KeyRole::Certificate:
+            return "the certificate key";
+        case KeyRole::NewAccountKey:
+            return "the new account key";
+    }
+    return "an unknown key";
+}
+
+LocalKeys::LocalKeys(keystore::Registry registry, KeyPlan plan, keystore::KeystoreOptions options)
+    : registry_(std::move(registry)), plan_(std::move(plan)), options_(std::move(options)) {}
+
+LocalKeys::~LocalKeys() = default;
+
+const HeldKey& LocalKeys::key(KeyRole role) {
+    if (auto found = opened_.find(role); found != opened_.end()) return found->second->held;
+    const auto& spec = role == KeyRole::Account       ? plan_.account
+                       : role == KeyRole::Certificate ? plan_.certificate
+                                                      : plan_.new_account_key;
+    if (!spec)
+        throw Error(Errc::Custody,
+                    std::string("key custody refused: this run holds no ") + role_name(role));
+    auto key = spec->may_generate
+                   ? keystore::open_or_generate_key(registry_, spec->uri, spec->type, options_)
+                   : keystore::open_key(registry_, spec->uri, options_);
+    if (key.generated)
+        log::info(std::string("generated ") +
+                  (role == KeyRole::Account       ? "account key "
+                   : role == KeyRole::Certificate ? "certificate key "
+                                                  : "the new account key ") +
+                  key->uri() + " (" + std::string(keystore::to_string(key->type())) + ")");
+    auto& opened = opened_[role] = std::make_unique<Opened>(std::move(key));
+    return opened->held;
+}
+
+void LocalKeys::store_certificate(X509* certificate) {
+    key(KeyRole::Certificate);
+    const auto& opened = *opened_.at(KeyRole::Certificate);
+    auto* storage = opened.key.store->certificate_storage();
+    if (!storage)
+        throw Error(Errc::Unsupported,
+                    "the store of " + opened.key->uri() + " keeps no certificates");
+    // The keystore's own session: no second login.
+    storage->store_certificate(*opened.key, certificate);
+    log::info("stored the certificate in the token beside " + opened.key->uri());
+}
+
+}  // namespace hwacme::custody

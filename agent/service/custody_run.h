@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <vector>
+
+#include "agent/custody/custody_server.h"
+#include "agent/custody/key_plan.h"
+#include "agent/custody/signing_policy.h"
+#include "agent/service/run_options.h"
+
+namespace hwacme::service {
+
+/// What the custody process of one command holds and agrees to, fixed from the command line and
+/// configuration before the network process starts.
+struct CustodyPlan {
+    custody::KeyPlan keys;
+    custody::PolicyTerms policy;
+    custody::CustodyDuties duties;
+    /// How long custody waits for the network process's next request: the command's whole
+    /// time allowed, and a margin.
+    std::chrono::seconds idle_limit{660};
+    /// Folders the network process makes before its sandbox closes (it cannot make them
+    /// later): those missing at the start are removed again, when empty, after a failed run.
+    std::vector<std::filesystem::path> output_folders;
+};
+
+/// Whether this process was started by key custody to do a command's network work.
+bool in_network_process();
+
+/// Runs a command as its key custody process: starts the network process (this program again,
+/// without the PIN variables), answers its requests with the plan's keys within the plan's
+/// policy, closes the keys (logging out, flushing TPM objects) once it ended, and returns its
+/// exit status. A request outside the policy is logged and ends the run.
+int run_as_custody(const RunOptions& options, const CustodyPlan& plan);
+
+}  // namespace hwacme::service
