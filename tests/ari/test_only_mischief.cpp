@@ -19,6 +19,14 @@ constexpr std::string_view kInjectedName = "victim.example.org\nupdate delete ex
 constexpr std::string_view kScreenClearingDetail =
     "\x1b[2J\x1b[Hall is well, nothing to see\x07\x1b]0;owned\x07";
 
+/// The same URL on https://localhost:PORT: the same server, another origin.
+std::string foreign(std::string url) {
+    constexpr std::string_view kLoopback = "://127.0.0.1:";
+    if (auto at = url.find(kLoopback); at != std::string::npos)
+        url.replace(at, kLoopback.size(), "://localhost:");
+    return url;
+}
+
 std::string path_of(const ProxyRequest& request) {
     std::string path(request.target());
     return path.substr(0, path.find('?'));
@@ -35,6 +43,10 @@ std::optional<Mischief> parse_mischief(std::string_view name) {
         {"injected-authorization", Mischief::InjectedAuthorization},
         {"terminal-escapes", Mischief::TerminalEscapes},
         {"silent-nonce", Mischief::SilentNonce},
+        {"foreign-new-order", Mischief::ForeignNewOrder},
+        {"foreign-finalize", Mischief::ForeignFinalize},
+        {"foreign-certificate", Mischief::ForeignCertificate},
+        {"added-identifier", Mischief::AddedIdentifier},
     };
     auto found = names.find(name);
     if (found == names.end()) return std::nullopt;
@@ -67,7 +79,29 @@ void MischiefMaker::apply(const ProxyRequest& request, const std::string& host,
         response.prepare_payload();
     } else {
         authorization(response);
+        order(response);
     }
+}
+
+void MischiefMaker::order(ProxyResponse& response) const {
+    if (mischief_ != Mischief::ForeignFinalize && mischief_ != Mischief::ForeignCertificate &&
+        mischief_ != Mischief::AddedIdentifier)
+        return;
+    boost::system::error_code ec;
+    auto value = json::parse(response.body(), ec);
+    if (ec || !value.is_object()) return;
+    auto& document = value.as_object();
+    auto* identifiers = document.if_contains("identifiers");
+    if (!identifiers || !identifiers->is_array() || !document.contains("finalize")) return;
+    if (mischief_ == Mischief::ForeignFinalize)
+        document["finalize"] = foreign(json::value_to<std::string>(document["finalize"]));
+    if (auto* certificate = document.if_contains("certificate");
+        certificate && mischief_ == Mischief::ForeignCertificate)
+        *certificate = foreign(json::value_to<std::string>(*certificate));
+    if (mischief_ == Mischief::AddedIdentifier)
+        identifiers->as_array().push_back(json::object{{"type", "dns"}, {"value", kUnorderedName}});
+    response.body() = json::serialize(document);
+    response.prepare_payload();
 }
 
 void MischiefMaker::directory(const std::string& host, ProxyResponse& response) {
@@ -80,6 +114,12 @@ void MischiefMaker::directory(const std::string& host, ProxyResponse& response) 
                 response.insert("X-Flood-" + std::to_string(i),
                                 std::string(kFloodHeaderBytes, 'a'));
             break;
+        case Mischief::ForeignNewOrder: {
+            auto directory = json::parse(response.body()).as_object();
+            directory["newOrder"] = foreign("https://" + host + new_order_path_);
+            response.body() = json::serialize(directory);
+            break;
+        }
         case Mischief::PlainHttpNewOrder: {
             auto directory = json::parse(response.body()).as_object();
             directory["newOrder"] = "http://" + host + new_order_path_;

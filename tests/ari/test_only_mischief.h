@@ -19,6 +19,12 @@ enum class Mischief {
     InjectedAuthorization,   ///< an authorization identifier carrying DNS update commands
     TerminalEscapes,         ///< newOrder refused with a problem detail that clears the screen
     SilentNonce,             ///< newNonce never answers
+    // For key custody's policy (the CA's origin is https://127.0.0.1:PORT; localhost:PORT is the
+    // same server under another origin, so only the policy stops a request there):
+    ForeignNewOrder,     ///< a directory whose newOrder is on https://localhost:PORT
+    ForeignFinalize,     ///< an order whose finalize URL is on https://localhost:PORT
+    ForeignCertificate,  ///< a valid order whose certificate URL is on https://localhost:PORT
+    AddedIdentifier,     ///< an order that lists victim.example.org beside what was ordered
 };
 
 /// The mischief of that name ("huge-directory", …); nullopt for an unknown name.
@@ -37,6 +43,7 @@ public:
 private:
     void directory(const std::string& host, ProxyResponse& response);
     void authorization(ProxyResponse& response) const;
+    void order(ProxyResponse& response) const;
 
     Mischief mischief_;
     std::string directory_path_;

@@ -1,0 +1,205 @@
+// The two processes of `hwacme issue`, looked at from outside while an issuance waits on its
+// dns-01 hook: what the network process maps, holds in its environment and memory, and how it
+// is confined; and what each side does when the other is killed.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/cli/hwacme_runner.h"
+#include "tests/pkcs11/softhsm_fixture.h"
+#include "tests/support/pebble_fixture.h"
+
+using namespace hwacme::test;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kHwacme = std::string(HWACME_BINARY_DIR) + "/hwacme";
+const std::string kBlockingHook =
+    std::string(HWACME_SOURCE_DIR) + "/tests/custody/blocking-dns-hook";
+const std::string kHook = std::string(HWACME_SOURCE_DIR) + "/tests/cli/challtestsrv-dns-hook";
+
+std::string slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// The URI of a token key without a pin-source: the PIN comes from HWACME_PKCS11_PIN.
+std::string key_uri(const SoftHsmToken& token, const std::string& object) {
+    return "pkcs11:token=" + token.token_label() + ";object=" + object +
+           "?module-path=" + SoftHsmToken::module_path();
+}
+
+/// `hwacme issue` of one name with both keys in `token`, dns-01 through `hook`, the PIN in the
+/// environment; started, not waited for.
+struct Issuance {
+    Issuance(const PebbleFixture& pebble, const SoftHsmToken& token, const TempDir& tmp,
+             const std::string& name, const std::string& hook)
+        : ready(tmp / "hook-ready"),
+          release(tmp / "hook-release"),
+          stderr_path(tmp / ("stderr-" + std::to_string(++runs))),
+          process({kHwacme, "issue", "-d", name, "--key", key_uri(token, "web"), "--account-key",
+                   key_uri(token, "account"), "--agree-tos", "--challenge", "dns-01",
+                   "--dns-hook", hook, "--out", (tmp / "out").string(), "--timeout", "90",
+                   "--server", pebble.directory_url(), "--ca-bundle",
+                   pebble.tls_ca_path().string(), "--state-dir", (tmp / "state").string()},
+                  {.env = {"HWACME_PKCS11_PIN=" + token.pin(),
+                           "CHALLTESTSRV_MANAGEMENT=" + pebble.challtestsrv_url(),
+                           "HOOK_READY=" + ready.string(), "HOOK_RELEASE=" + release.string()},
+                   .stdout_path = tmp / "stdout",
+                   .stderr_path = stderr_path}) {}
+
+    /// Returns once the hook is waiting; fails the test with hwacme's stderr otherwise.
+    void wait_for_hook() {
+        for (auto deadline = std::chrono::steady_clock::now() + 60s; !fs::exists(ready);) {
+            if (std::chrono::steady_clock::now() > deadline) FAIL(slurp(stderr_path));
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+
+    static inline int runs = 0;
+    fs::path ready, release, stderr_path;
+    Process process;
+};
+
+fs::path exe_of(pid_t pid) {
+    std::error_code error;
+    return fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", error);
+}
+
+/// The network process: custody's child that runs hwacme (the hook is its other child).
+pid_t network_child(pid_t custody) {
+    std::ifstream children("/proc/" + std::to_string(custody) + "/task/" +
+                           std::to_string(custody) + "/children");
+    for (pid_t child; children >> child;)
+        if (exe_of(child) == exe_of(custody)) return child;
+    return -1;
+}
+
+std::string proc_file(pid_t pid, const std::string& name) {
+    return slurp("/proc/" + std::to_string(pid) + "/" + name);
+}
+
+/// A memory image of `pid` made by gdb's gcore, as an operator or an attacker with ptrace
+/// rights would take it.
+std::string memory_image(pid_t pid, const TempDir& tmp) {
+    auto prefix = tmp / ("core-" + std::to_string(pid));
+    auto dumped = run_command({"gcore", "-o", prefix.string(), std::to_string(pid)}, {}, 120s);
+    INFO(dumped.stderr_text);
+    REQUIRE(dumped.exit_code == 0);
+    auto image = slurp(prefix.string() + "." + std::to_string(pid));
+    fs::remove(prefix.string() + "." + std::to_string(pid));
+    REQUIRE(image.size() > 1024 * 1024);
+    return image;
+}
+
+bool gone(pid_t pid) {
+    auto stat = proc_file(pid, "stat");
+    auto state = stat.rfind(") ");
+    return stat.empty() || (state != std::string::npos && stat[state + 2] == 'Z');
+}
+
+bool ends_within(pid_t pid, std::chrono::seconds limit) {
+    for (auto deadline = std::chrono::steady_clock::now() + limit;
+         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms))
+        if (gone(pid)) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("while an issuance waits only custody holds the module and the PIN", "[pebble]") {
+    PebbleFixture pebble;
+    SoftHsmToken token("hwacme-custody");
+    TempDir tmp("hwacme-custody-procs");
+    Issuance issuance(pebble, token, tmp, "procs.custody.example.com", kBlockingHook);
+    issuance.wait_for_hook();
+    pid_t custody = issuance.process.pid();
+    pid_t network = network_child(custody);
+    REQUIRE(network > 0);
+    const std::string pin = token.pin();
+    REQUIRE(pin.size() == 24);
+
+    auto network_maps = proc_file(network, "maps");
+    auto custody_maps = proc_file(custody, "maps");
+    CHECK(custody_maps.find("libsofthsm2.so") != std::string::npos);
+    CHECK(network_maps.find("libsofthsm2.so") == std::string::npos);
+    // Modules and TCTIs are loaded at run time; the binary links only libp11, libp11-kit and
+    // the TCTI loader (libtss2-tctildr), which hold no key and talk to no device.
+    CHECK(network_maps.find("p11-kit-proxy") == std::string::npos);
+    CHECK(network_maps.find("libtss2-tcti-") == std::string::npos);
+
+    CHECK(proc_file(custody, "environ").find("HWACME_PKCS11_PIN=") != std::string::npos);
+    CHECK(proc_file(network, "environ").find("HWACME_PKCS11_PIN") == std::string::npos);
+
+    auto status = proc_file(network, "status");
+    CHECK(status.find("NoNewPrivs:\t1") != std::string::npos);
+    CHECK(status.find("Seccomp:\t2") != std::string::npos);
+
+    // The control: custody's image holds the PIN it read, so the search would find it.
+    CHECK(memory_image(custody, tmp).find(pin) != std::string::npos);
+    CHECK(memory_image(network, tmp).find(pin) == std::string::npos);
+
+    std::ofstream(issuance.release).put('\n');
+    auto code = issuance.process.wait_for_exit(90s);
+    INFO(slurp(issuance.stderr_path));
+    CHECK(code == 0);
+    CHECK(fs::exists(tmp / "out" / "cert.pem"));
+}
+
+TEST_CASE("custody killed mid-run ends the network process with a clear error, and a rerun "
+          "resumes the order",
+          "[pebble]") {
+    PebbleFixture pebble;
+    SoftHsmToken token("hwacme-custody");
+    TempDir tmp("hwacme-custody-killed");
+    Issuance killed(pebble, token, tmp, "killed.custody.example.com", kBlockingHook);
+    killed.wait_for_hook();
+    pid_t network = network_child(killed.process.pid());
+    REQUIRE(network > 0);
+    REQUIRE(::kill(killed.process.pid(), SIGKILL) == 0);
+    CHECK(killed.process.wait_for_exit(10s) == 128 + SIGKILL);
+    std::ofstream(killed.release).put('\n');
+    CHECK(ends_within(network, 20s));
+    auto said = slurp(killed.stderr_path);
+    INFO(said);
+    CHECK_THAT(said, Catch::Contains("hwacme: the key custody process ended"));
+    CHECK_FALSE(fs::exists(tmp / "out" / "cert.pem"));
+
+    Issuance rerun(pebble, token, tmp, "killed.custody.example.com", kHook);
+    auto code = rerun.process.wait_for_exit(90s);
+    auto rerun_said = slurp(rerun.stderr_path);
+    INFO(rerun_said);
+    CHECK(code == 0);
+    CHECK_THAT(rerun_said, Catch::Contains("resuming order"));
+    CHECK(fs::exists(tmp / "out" / "cert.pem"));
+}
+
+TEST_CASE("the network process killed mid-run leaves custody to close its keys and exit",
+          "[pebble]") {
+    PebbleFixture pebble;
+    SoftHsmToken token("hwacme-custody");
+    TempDir tmp("hwacme-custody-network-killed");
+    Issuance issuance(pebble, token, tmp, "network-killed.custody.example.com", kBlockingHook);
+    issuance.wait_for_hook();
+    pid_t network = network_child(issuance.process.pid());
+    REQUIRE(network > 0);
+    REQUIRE(::kill(network, SIGKILL) == 0);
+    std::ofstream(issuance.release).put('\n');
+    // Custody reaps it (no zombie left) and exits with its status, as a shell would report it.
+    CHECK(issuance.process.wait_for_exit(30s) == 128 + SIGKILL);
+    auto said = slurp(issuance.stderr_path);
+    INFO(said);
+    CHECK_THAT(said, Catch::Contains("network process ended by signal 9"));
+    CHECK(gone(network));
+    CHECK_FALSE(fs::exists(tmp / "out" / "cert.pem"));
+}
