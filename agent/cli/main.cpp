@@ -98,9 +98,10 @@ int main(int argc, char** argv) {
     try {
         for (const auto& command : commands) {
             if (!command.app->parsed()) continue;
-            if (command.custody_plan && !global.single_process &&
-                !hwacme::service::in_network_process())
-                return hwacme::service::run_as_custody(global, command.custody_plan());
+            // Custody returns the network process's status; the network process goes on.
+            if (command.custody_plan && !global.single_process)
+                if (auto status = hwacme::service::run_as_custody(global, command.custody_plan()))
+                    return *status;
             command.run();
         }
         return 0;

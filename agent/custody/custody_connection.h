@@ -4,13 +4,12 @@
 
 namespace hwacme::custody {
 
-/// The variable through which custody tells the network process which descriptor is its end of
-/// the socketpair.
-inline constexpr const char* kCustodyFdVariable = "HWACME_CUSTODY_FD";
+/// In the network process: the client to custody over `fd`, custody's socketpair end given to
+/// it at the fork. Called once, right after the fork.
+void become_network_process(int fd);
 
-/// In the network process: the client to custody, made on the first call from
-/// HWACME_CUSTODY_FD (which is then removed from the environment). nullptr in custody and in a
-/// run in one process. Error{InvalidArgument} when the variable names no connected socket.
+/// The client to custody in the network process; nullptr in custody and in a run in one
+/// process.
 const CustodyClient* network_client();
 
 }  // namespace hwacme::custody

@@ -5,13 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <string_view>
 #include <thread>
 
 #include "agent/custody/custody_connection.h"
@@ -21,11 +20,6 @@ extern char** environ;
 
 namespace hwacme::custody {
 namespace {
-
-// The network process's end of the socketpair, as it finds it after exec.
-constexpr int kNetworkFd = 3;
-// A command line is at most ARG_MAX (2 MiB on Linux).
-constexpr std::size_t kMaxCommandLineBytes = 2 * 1024 * 1024;
 
 std::atomic<pid_t> forward_to{0};
 
@@ -44,44 +38,20 @@ void forward_signals_to(pid_t pid) {
     for (int signal : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal, &action, nullptr);
 }
 
-std::vector<std::string> own_arguments() {
-    std::ifstream in("/proc/self/cmdline", std::ios::binary);
-    std::string text;
-    text.resize(kMaxCommandLineBytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.empty() || text.size() > kMaxCommandLineBytes)
-        throw Error(Errc::Io, "cannot read this process's command line from /proc/self/cmdline");
-    std::vector<std::string> arguments;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find('\0', start);
-        if (end == std::string::npos) end = text.size();
-        arguments.emplace_back(text, start, end - start);
-        start = end + 1;
+/// Wipes this process's copy of each environment entry named in `names` and removes it: the
+/// bytes of the initial environment stay in memory (and in /proc/PID/environ) otherwise.
+void wipe_environment(const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        for (char** entry = environ; *entry; ++entry) {
+            std::string_view text(*entry);
+            if (!text.starts_with(name) || text.size() <= name.size() || text[name.size()] != '=')
+                continue;
+            char* bytes = *entry;
+            ::unsetenv(name.c_str());
+            ::explicit_bzero(bytes, text.size());
+            break;
+        }
     }
-    return arguments;
-}
-
-std::vector<std::string> network_environment(const std::vector<std::string>& secret_variables) {
-    std::vector<std::string> entries;
-    for (char** entry = environ; *entry; ++entry) {
-        std::string_view text(*entry);
-        auto name = text.substr(0, text.find('='));
-        bool secret = std::find(secret_variables.begin(), secret_variables.end(), name) !=
-                          secret_variables.end() ||
-                      name == kCustodyFdVariable;
-        if (!secret) entries.emplace_back(text);
-    }
-    entries.push_back(std::string(kCustodyFdVariable) + "=" + std::to_string(kNetworkFd));
-    return entries;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (auto& s : strings) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
 }
 
 int shell_status(int status) {
@@ -92,28 +62,27 @@ int shell_status(int status) {
 
 }  // namespace
 
-NetworkProcess NetworkProcess::start(const std::vector<std::string>& secret_variables) {
-    auto arguments = own_arguments();
-    auto environment = network_environment(secret_variables);
-    // Everything the child needs is made before fork: it only moves descriptors and execs.
-    auto argv = c_strings(arguments);
-    auto envp = c_strings(environment);
+std::optional<NetworkProcess> NetworkProcess::fork(
+    const std::vector<std::string>& secret_variables) {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
         throw Error(Errc::Io, std::string("cannot make the socketpair to the network process: ") +
                                   std::strerror(errno));
     Fd custody_end(fds[0]), network_end(fds[1]);
+    // Nothing buffered may be written twice.
+    std::fflush(nullptr);
     pid_t pid = ::fork();
     if (pid < 0)
         throw Error(Errc::Io,
                     std::string("cannot start the network process: ") + std::strerror(errno));
     if (pid == 0) {
-        int fd = network_end.get();
-        bool placed =
-            fd == kNetworkFd ? ::fcntl(fd, F_SETFD, 0) == 0 : ::dup2(fd, kNetworkFd) == kNetworkFd;
-        if (!placed || ::close_range(kNetworkFd + 1, ~0U, 0) != 0) ::_exit(127);
-        ::execve("/proc/self/exe", argv.data(), envp.data());
-        ::_exit(127);
+        int fd = network_end.release();
+        custody_end = Fd(-1);
+        if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
+        ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
+        wipe_environment(secret_variables);
+        become_network_process(fd);
+        return std::nullopt;
     }
     forward_signals_to(pid);
     return NetworkProcess(pid, std::move(custody_end));

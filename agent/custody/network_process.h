@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,16 +11,17 @@
 
 namespace hwacme::custody {
 
-/// The network process custody starts: this same program again, with the same arguments,
-/// connected to custody by a socketpair. Not copyable; the destructor kills and reaps a process
-/// still running.
+/// The network process custody forks, connected to it by a socketpair. Not copyable; the
+/// destructor kills and reaps a process still running.
 class NetworkProcess {
 public:
-    /// Starts /proc/self/exe with this process's arguments, the socketpair's other end as
-    /// descriptor 3 (named by HWACME_CUSTODY_FD) and no other descriptor beyond 0-2, and this
-    /// process's environment without `secret_variables`. SIGTERM, SIGINT and SIGHUP sent to
-    /// custody from then on are passed on to it. Error{Io} when it cannot be started.
-    static NetworkProcess start(const std::vector<std::string>& secret_variables);
+    /// Forks this process, which must not have opened a key or read a secret yet and must have
+    /// one thread. In custody (the parent) returns the network process; SIGTERM, SIGINT and
+    /// SIGHUP sent to custody from then on are passed on to it. In the network process returns
+    /// nullopt, with network_client() connected to custody, its copy of the environment
+    /// entries named `secret_variables` wiped and removed, and no other descriptor of custody's.
+    /// Error{Io} when it cannot fork.
+    static std::optional<NetworkProcess> fork(const std::vector<std::string>& secret_variables);
 
     NetworkProcess(NetworkProcess&& other) noexcept;
     NetworkProcess(const NetworkProcess&) = delete;

@@ -1,6 +1,5 @@
 #include "agent/service/custody_run.h"
 
-#include "agent/custody/custody_connection.h"
 #include "agent/custody/local_keys.h"
 #include "agent/custody/network_process.h"
 #include "common/log.h"
@@ -39,15 +38,13 @@ void remove_empty(const std::vector<std::filesystem::path>& folders) {
 
 }  // namespace
 
-bool in_network_process() {
-    return custody::network_client() != nullptr;
-}
-
-int run_as_custody(const RunOptions& options, const CustodyPlan& plan) {
+std::optional<int> run_as_custody(const RunOptions& options, const CustodyPlan& plan) {
     // The policy is checked before anything starts: a directory URL it cannot hold to fails here.
     custody::SigningPolicy policy(plan.policy);
     auto made_by_run = missing_folders(plan.output_folders);
-    auto network = custody::NetworkProcess::start(kSecretVariables);
+    auto forked = custody::NetworkProcess::fork(kSecretVariables);
+    if (!forked) return std::nullopt;
+    auto& network = *forked;
     log::debug("key custody: network process " + std::to_string(network.pid()) + " started");
     custody::ServeEnd end;
     {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "agent/custody/custody_server.h"
@@ -25,13 +26,11 @@ struct CustodyPlan {
     std::vector<std::filesystem::path> output_folders;
 };
 
-/// Whether this process was started by key custody to do a command's network work.
-bool in_network_process();
-
-/// Runs a command as its key custody process: starts the network process (this program again,
-/// without the PIN variables), answers its requests with the plan's keys within the plan's
+/// Splits a command in two before any key is opened: forks the network process (without the
+/// PIN variables), which returns nullopt at once and goes on to do the command's work, asking
+/// custody for every key operation. Custody answers it with the plan's keys within the plan's
 /// policy, closes the keys (logging out, flushing TPM objects) once it ended, and returns its
 /// exit status. A request outside the policy is logged and ends the run.
-int run_as_custody(const RunOptions& options, const CustodyPlan& plan);
+std::optional<int> run_as_custody(const RunOptions& options, const CustodyPlan& plan);
 
 }  // namespace hwacme::service
