@@ -56,6 +56,21 @@ void run_register(const service::RunOptions& global, const AccountArgs& args) {
               << "account key: " << account.account_key_uri << "\n";
 }
 
+service::CustodyPlan register_plan(const service::RunOptions& global, const AccountArgs& args) {
+    return service::account_custody_plan(global, {.account_key_uri = args.account_key,
+                                                  .agree_tos = args.agree_tos,
+                                                  .key_type = args.key_type,
+                                                  .register_always = true});
+}
+
+service::CustodyPlan show_plan(const service::RunOptions& global, const AccountArgs& args) {
+    return service::account_custody_plan(global, {.account_key_uri = given(args.account_key)});
+}
+
+service::CustodyPlan saved_account_plan(const service::RunOptions& global, const AccountArgs&) {
+    return service::account_custody_plan(global, {});
+}
+
 void run_show(const service::RunOptions& global, const AccountArgs& args) {
     auto view = service::show_account(global, given(args.account_key));
     print_account(view.account, view.account_key_uri, args.json);
@@ -83,12 +98,17 @@ void run_rollover(const service::RunOptions& global, const AccountArgs& args) {
               << " still exists: delete it with 'hwacme key delete' once nothing needs it\n";
 }
 
+using CustodyPlanOf = service::CustodyPlan (*)(const service::RunOptions&, const AccountArgs&);
+
+/// `plan`: what the verb's key custody process holds; null runs it in one process.
 CLI::App* add_verb(CLI::App& account, Commands& commands, const service::RunOptions& global,
                    const std::string& name, const std::string& help,
                    void (*run)(const service::RunOptions&, const AccountArgs&),
-                   const std::shared_ptr<AccountArgs>& args) {
+                   const std::shared_ptr<AccountArgs>& args, CustodyPlanOf plan) {
     auto* verb = account.add_subcommand(name, help);
-    commands.push_back({verb, [&global, args, run] { run(global, *args); }});
+    std::function<service::CustodyPlan()> custody;
+    if (plan) custody = [&global, args, plan] { return plan(global, *args); };
+    commands.push_back({verb, [&global, args, run] { run(global, *args); }, custody});
     return verb;
 }
 
@@ -103,7 +123,7 @@ void add_account_commands(CLI::App& app, service::RunOptions& global, Commands& 
     auto* reg = add_verb(*account, commands, global, "register",
                          "register an account for the key (or find the one the CA has for it) "
                          "and remember it; a key that does not exist yet is generated at the URI",
-                         run_register, reg_args);
+                         run_register, reg_args, register_plan);
     reg->add_option("--account-key", reg_args->account_key, key_help)->required();
     reg->add_option("--email", reg_args->emails, "contact e-mail address (repeatable)");
     reg->add_flag("--agree-tos", reg_args->agree_tos, "agree to the CA's terms of service");
@@ -114,28 +134,28 @@ void add_account_commands(CLI::App& app, service::RunOptions& global, Commands& 
     auto* show = add_verb(*account, commands, global, "show",
                           "print the account as the CA has it; with --account-key, find the "
                           "account of that key and remember it (recovery after a lost state)",
-                          run_show, show_args);
+                          run_show, show_args, show_plan);
     show->add_option("--account-key", show_args->account_key, key_help);
     show->add_flag("--json", show_args->json, "one JSON object on stdout");
 
     auto update_args = std::make_shared<AccountArgs>();
     auto* update = add_verb(*account, commands, global, "update",
                             "replace the account's contacts (no --email removes them all)",
-                            run_update, update_args);
+                            run_update, update_args, saved_account_plan);
     update->add_option("--email", update_args->emails, "contact e-mail address (repeatable)");
     update->add_flag("--json", update_args->json, "one JSON object on stdout");
 
     auto deactivate_args = std::make_shared<AccountArgs>();
-    auto* deactivate =
-        add_verb(*account, commands, global, "deactivate",
-                 "deactivate the account at the CA for good", run_deactivate, deactivate_args);
+    auto* deactivate = add_verb(*account, commands, global, "deactivate",
+                                "deactivate the account at the CA for good", run_deactivate,
+                                deactivate_args, saved_account_plan);
     deactivate->add_flag("--yes", deactivate_args->confirmed, "confirm: this cannot be undone");
 
     auto rollover_args = std::make_shared<AccountArgs>();
     auto* rollover = add_verb(*account, commands, global, "rollover",
                               "move the account to a new key (generated at the URI if missing); "
                               "the old key is kept",
-                              run_rollover, rollover_args);
+                              run_rollover, rollover_args, nullptr);
     rollover->add_option("--new-key", rollover_args->new_key, "URI of the new account key")
         ->required();
     add_key_type_option(*rollover, "--key-type", rollover_args->key_type, "the new key");

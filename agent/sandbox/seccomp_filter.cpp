@@ -48,10 +48,20 @@ constexpr std::uint64_t kCloneFlagsChecked = kThreadFlags | CLONE_NEWNS | CLONE_
                                              CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
                                              CLONE_NEWPID | CLONE_NEWNET;
 
+#if defined(__SANITIZE_ADDRESS__)
+// Only the AddressSanitizer build (never shipped): LeakSanitizer's check at exit stops every
+// thread from a tracer it clones sharing the memory, with ptrace. Without these the check would
+// kill the process it checks.
+constexpr bool kLeakSanitizerAtExit = true;
+#else
+constexpr bool kLeakSanitizerAtExit = false;
+#endif
+constexpr std::uint64_t kLeakTracerFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED;
+
 // The allow-list: the one place it is kept. Landlock, not this list, decides which files and
 // ports these calls may reach.
 std::vector<Group> allow_list() {
-    return {
+    std::vector<Group> groups{
         {"memory: malloc, thread stacks, the loader mapping NSS modules",
          {{SCMP_SYS(brk)},
           {SCMP_SYS(mmap)},
@@ -144,16 +154,26 @@ std::vector<Group> allow_list() {
         {"exit: the process, its threads, and calls a signal interrupted",
          {{SCMP_SYS(exit)}, {SCMP_SYS(exit_group)}, {SCMP_SYS(restart_syscall)}}},
     };
+    if (kLeakSanitizerAtExit)
+        groups.push_back(
+            {"LeakSanitizer's exit check (AddressSanitizer build only)",
+             {{SCMP_SYS(clone),
+               {arg_masked_equals(0, kCloneFlagsChecked | CLONE_UNTRACED, kLeakTracerFlags)}},
+              {SCMP_SYS(ptrace)},
+              {SCMP_SYS(wait4)},
+              {SCMP_SYS(prctl)},
+              {SCMP_SYS(getppid)},
+              {SCMP_SYS(kill)}}});
+    return groups;
 }
 
 // Calls that mean the process is no longer ours: running programs (hooks run in the custody
 // process), reading or writing other processes, changing the kernel, namespaces or mounts,
 // kernel keyrings, and the attack surfaces bpf, userfaultfd and perf events.
 std::vector<int> kill_list() {
-    return {
+    std::vector<int> calls{
         SCMP_SYS(execve),
         SCMP_SYS(execveat),
-        SCMP_SYS(ptrace),
         SCMP_SYS(process_vm_readv),
         SCMP_SYS(process_vm_writev),
         SCMP_SYS(kexec_load),
@@ -174,6 +194,8 @@ std::vector<int> kill_list() {
         SCMP_SYS(userfaultfd),
         SCMP_SYS(perf_event_open),
     };
+    if (!kLeakSanitizerAtExit) calls.push_back(SCMP_SYS(ptrace));
+    return calls;
 }
 
 [[noreturn]] void fail(const std::string& what, int rc) {

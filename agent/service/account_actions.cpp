@@ -12,6 +12,12 @@ AccountState register_account(const RunOptions& options, const AccountRequest& r
     return resolve_account(context, always).state;
 }
 
+CustodyPlan account_custody_plan(const RunOptions& options, const AccountRequest& request) {
+    return {.keys = {.account = account_key_spec(options, request)},
+            .policy = {.directory_url = options.server},
+            .output_folders = {options.state_path()}};
+}
+
 AccountView show_account(const RunOptions& options, const std::optional<std::string>& account_key) {
     SignedInAccount account(options, account_key);
     return {acme::fetch_account(account.session), account.active.state.account_key_uri};

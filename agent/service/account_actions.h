@@ -6,6 +6,7 @@
 
 #include "agent/acme/account.h"
 #include "agent/service/acme_context.h"
+#include "agent/service/custody_run.h"
 #include "agent/service/run_options.h"
 
 namespace hwacme::service {
@@ -19,6 +20,10 @@ struct AccountView {
 /// Registers an account for the key of `request` (or finds the one the CA has for it) and
 /// remembers it; a key that does not exist yet is generated at its URI.
 AccountState register_account(const RunOptions& options, const AccountRequest& request);
+
+/// What the custody process of an account command holds: the account key of `request` (the one
+/// the state folder remembers when it names none), requests to the CA's origin only.
+CustodyPlan account_custody_plan(const RunOptions& options, const AccountRequest& request);
 
 /// The remembered account, or — given `account_key` — the one the CA has for that key, found
 /// from the key alone and saved again (RFC 8555 §7.3.1): how a re-imaged host whose key lives in

@@ -3,6 +3,7 @@
 #include "agent/custody/custody_connection.h"
 #include "agent/custody/local_keys.h"
 #include "agent/custody/remote_keys.h"
+#include "agent/service/network_confinement.h"
 
 #include "common/error.h"
 #include "common/log.h"
@@ -17,7 +18,8 @@ std::unique_ptr<custody::RunKeys> make_run_keys(const RunOptions& options, custo
 }
 
 AcmeContext::AcmeContext(const RunOptions& global_options, custody::KeyPlan plan)
-    : global(global_options),
+    : confined((confine_network_process(global_options, {}), true)),
+      global(global_options),
       registry(make_registry()),
       http(global_options.http_options()),
       acme(http, global_options.server),

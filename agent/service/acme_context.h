@@ -28,6 +28,8 @@ class AcmeContext {
 public:
     explicit AcmeContext(const RunOptions& global, custody::KeyPlan plan = {});
 
+    /// In a network process the sandbox is on before anything below is made.
+    bool confined;
     const RunOptions& global;
     keystore::Registry registry;
     http::Client http;

@@ -2,26 +2,42 @@
 
 #include "agent/acme/revocation.h"
 #include "agent/service/acme_context.h"
-#include "agent/signing/key_signer.h"
 #include "common/error.h"
 
 namespace hwacme::service {
 
+namespace {
+
+custody::KeyPlan revocation_keys(const RunOptions& options, const RevocationRequest& request) {
+    custody::KeyPlan keys;
+    if (request.cert_key)
+        keys.certificate = custody::KeySpec{*request.cert_key};
+    else
+        keys.account = account_key_spec(options, {});
+    return keys;
+}
+
+}  // namespace
+
+CustodyPlan revocation_custody_plan(const RunOptions& options, const RevocationRequest& request) {
+    CustodyPlan plan{.keys = revocation_keys(options, request),
+                     .policy = {.directory_url = options.server},
+                     .output_folders = {options.state_path()}};
+    if (request.cert_key) plan.policy.operations.insert(custody::Operation::Revocation);
+    return plan;
+}
+
 CertificateSummary revoke_certificate_file(const RunOptions& options,
                                            const RevocationRequest& request) {
     auto cert = load_certificate_file(request.cert_file);
-    custody::KeyPlan keys;
-    if (!request.cert_key) keys.account = account_key_spec(options, {});
-    AcmeContext context(options, keys);
+    AcmeContext context(options, revocation_keys(options, request));
     auto der = certificate_der(cert.get());
     if (request.cert_key) {
-        auto key =
-            keystore::open_key(context.registry, *request.cert_key, options.keystore_options());
-        if (!certifies_key(cert.get(), key->public_key().get()))
+        const auto& key = context.keys->key(custody::KeyRole::Certificate);
+        if (!certifies_key(cert.get(), key.requests.public_key().get()))
             throw Error(Errc::InvalidArgument,
-                        request.cert_file + " does not certify the key " + key->uri());
-        acme::revoke_certificate(context.acme, der, request.reason, signing::KeySigner(*key),
-                                 std::nullopt);
+                        request.cert_file + " does not certify the key " + key.uri);
+        acme::revoke_certificate(context.acme, der, request.reason, key.requests, std::nullopt);
     } else {
         auto account = resolve_account(context, {});
         acme::revoke_certificate(context.acme, der, request.reason, account.signer(),

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "agent/service/certificate_files.h"
+#include "agent/service/custody_run.h"
 #include "agent/service/run_options.h"
 #include "keystore/key_uri.h"
 
@@ -19,6 +20,10 @@ struct RevocationRequest {
 
 /// Revokes the certificate at the CA of `options`. Error{InvalidArgument} when the file does not
 /// certify the key named to sign. Returns what the certificate was.
+/// What the custody process of `revoke` holds: the certificate key, which may sign only the
+/// revocation, or else the account key; requests to the CA's origin only.
+CustodyPlan revocation_custody_plan(const RunOptions& options, const RevocationRequest& request);
+
 CertificateSummary revoke_certificate_file(const RunOptions& options,
                                            const RevocationRequest& request);
 

@@ -29,7 +29,9 @@ std::uint16_t port_of(const std::string& url) {
 }  // namespace
 
 void confine_network_process(const RunOptions& options, const NetworkNeeds& needs) {
-    if (!custody::network_client()) return;
+    static bool confined = false;
+    if (!custody::network_client() || confined) return;
+    confined = true;
     sandbox::SandboxPolicy policy;
     policy.require_all = options.require_sandbox;
     auto state = options.state_path();

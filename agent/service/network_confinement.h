@@ -20,7 +20,9 @@ struct NetworkNeeds {
 /// the CA's port (and 80/443), and the seccomp allow-list. Folders to be written are made first,
 /// since Landlock grants only what exists. Says once what holds and what the kernel lacks; with
 /// --require-sandbox a missing layer is an Error{Unsupported}. Elsewhere it does nothing.
-/// Call it before the first byte from the network is read, while the process has one thread.
+/// Call it before the first byte from the network is read, while the process has one thread;
+/// the first call confines, later ones do nothing (AcmeContext calls it without needs for the
+/// commands that have none).
 void confine_network_process(const RunOptions& options, const NetworkNeeds& needs);
 
 }  // namespace hwacme::service
