@@ -28,12 +28,14 @@ void use_journal_prefix(bool on) noexcept {
 
 void write(Level level, std::string_view message) {
     if (static_cast<int>(level) > static_cast<int>(current_level.load())) return;
-    std::lock_guard lock(write_mutex);
-    if (journal_prefix) std::fprintf(stderr, "<%d>", static_cast<int>(level));
     // Messages carry what servers, tokens and hooks said: escaped here, once for all of them.
-    auto safe = terminal_safe(message);
-    std::fwrite(safe.data(), 1, safe.size(), stderr);
-    std::fputc('\n', stderr);
+    std::string line = journal_prefix ? "<" + std::to_string(static_cast<int>(level)) + ">" : "";
+    line += terminal_safe(message);
+    line += '\n';
+    // One write per line: key custody and the network process share stderr, and a line written
+    // in pieces could be split by the other's.
+    std::lock_guard lock(write_mutex);
+    std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 std::string printable(std::string_view text, std::size_t max) {

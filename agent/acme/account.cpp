@@ -42,17 +42,22 @@ boost::json::array mailto_contacts(const std::vector<std::string>& emails) {
 
 }  // namespace
 
+std::string MacKeyBinding::bind(const signing::RequestSigner& account_key,
+                                const std::string& url) const {
+    return jose::external_account_binding(account_key.public_key().get(), eab_.kid, eab_.hmac_key,
+                                          eab_.alg, url);
+}
+
 Account register_account(Client& acme, const signing::RequestSigner& key,
                          const std::vector<std::string>& emails, bool agree_tos,
-                         const std::optional<ExternalAccountBinding>& eab) {
+                         const AccountBinding* binding) {
     boost::json::object payload;
     if (auto contacts = mailto_contacts(emails); !contacts.empty())
         payload["contact"] = std::move(contacts);
     if (agree_tos) payload["termsOfServiceAgreed"] = true;
-    if (eab)
-        payload["externalAccountBinding"] = boost::json::parse(
-            jose::external_account_binding(key.public_key().get(), eab->kid, eab->hmac_key,
-                                           eab->alg, acme.directory().new_account));
+    if (binding)
+        payload["externalAccountBinding"] =
+            boost::json::parse(binding->bind(key, acme.directory().new_account));
     auto response =
         acme.post(acme.directory().new_account, boost::json::serialize(payload), key, std::nullopt);
     return account_from(response, json_body(response, "account registration (newAccount)"));

@@ -25,12 +25,35 @@ struct ExternalAccountBinding {
     std::string alg = "HS256";
 };
 
+/// Makes the externalAccountBinding member of a newAccount request (RFC 8555 §7.3.4): the HMAC
+/// JWS over the account key's JWK. Here with the MAC key (MacKeyBinding), or in the key custody
+/// process, which holds the MAC key instead of the network process.
+class AccountBinding {
+public:
+    virtual ~AccountBinding() = default;
+    /// The flattened JWS for the newAccount URL `url`.
+    virtual std::string bind(const signing::RequestSigner& account_key,
+                             const std::string& url) const = 0;
+};
+
+/// The binding made in this process with the MAC key.
+class MacKeyBinding final : public AccountBinding {
+public:
+    explicit MacKeyBinding(ExternalAccountBinding eab) : eab_(std::move(eab)) {}
+    std::string bind(const signing::RequestSigner& account_key,
+                     const std::string& url) const override;
+
+private:
+    ExternalAccountBinding eab_;
+};
+
 /// Creates the account for `key`, or finds the existing one (the CA answers 200 for a key it
 /// knows). `emails` become mailto: contacts. `agree_tos` sends termsOfServiceAgreed; without it
-/// a CA with terms answers userActionRequired or malformed, reported as it says.
+/// a CA with terms answers userActionRequired or malformed, reported as it says. `binding`, when
+/// given, binds the account to one the operator holds at the CA.
 Account register_account(Client& acme, const signing::RequestSigner& key,
                          const std::vector<std::string>& emails, bool agree_tos,
-                         const std::optional<ExternalAccountBinding>& eab = std::nullopt);
+                         const AccountBinding* binding = nullptr);
 
 /// Looks the account up from the key alone (onlyReturnExisting, RFC 8555 §7.3.1); nullopt when
 /// the CA answers accountDoesNotExist.

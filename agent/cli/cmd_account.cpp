@@ -51,7 +51,7 @@ void run_register(const service::RunOptions& global, const AccountArgs& args) {
                                                       .agree_tos = args.agree_tos,
                                                       .key_type = args.key_type,
                                                       .register_always = true,
-                                                      .eab = args.eab.load()});
+                                                      .eab = args.eab.source()});
     std::cout << "account: " << account.account_url << "\n"
               << "account key: " << account.account_key_uri << "\n";
 }
@@ -60,7 +60,8 @@ service::CustodyPlan register_plan(const service::RunOptions& global, const Acco
     return service::account_custody_plan(global, {.account_key_uri = args.account_key,
                                                   .agree_tos = args.agree_tos,
                                                   .key_type = args.key_type,
-                                                  .register_always = true});
+                                                  .register_always = true,
+                                                  .eab = args.eab.source()});
 }
 
 service::CustodyPlan show_plan(const service::RunOptions& global, const AccountArgs& args) {

@@ -90,7 +90,7 @@ service::IssueRequest issue_request(const IssueArgs& args) {
             .account = {.account_key_uri = args.account_key,
                         .emails = args.emails,
                         .agree_tos = args.agree_tos,
-                        .eab = args.eab.load()},
+                        .eab = args.eab.source()},
             .timeout = std::chrono::seconds(args.timeout_seconds),
             .store_cert_in_token = args.store_cert_in_token,
             .preferred_chain = args.preferred_chain,

@@ -1,7 +1,5 @@
 #include "agent/cli/eab_options.h"
 
-#include "agent/service/eab_binding.h"
-
 namespace hwacme::cli {
 
 void EabOptions::add_to(CLI::App& app) {
@@ -12,8 +10,8 @@ void EabOptions::add_to(CLI::App& app) {
         ->check(CLI::IsMember({"HS256", "HS384", "HS512"}));
 }
 
-std::optional<acme::ExternalAccountBinding> EabOptions::load() const {
-    return service::load_eab(kid, hmac_key_file, alg);
+std::optional<service::EabSource> EabOptions::source() const {
+    return service::EabSource::of(kid, hmac_key_file, alg);
 }
 
 }  // namespace hwacme::cli

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "agent/acme/account.h"
+#include "agent/service/eab_binding.h"
 
 namespace hwacme::cli {
 
@@ -16,9 +16,8 @@ struct EabOptions {
     std::string alg = "HS256";
 
     void add_to(CLI::App& app);
-    /// nullopt without --eab-kid. Error{InvalidArgument} for a kid without a key file or a key
-    /// file that is not base64url; Error{NotFound} for a missing file.
-    std::optional<acme::ExternalAccountBinding> load() const;
+    /// nullopt without --eab-kid; the key file is read by the service that makes the binding.
+    std::optional<service::EabSource> source() const;
 };
 
 }  // namespace hwacme::cli

@@ -175,16 +175,16 @@ ServeEnd CustodyServer::serve(int fd, std::chrono::seconds idle_limit) const {
         }
         auto response = answer(request);
         if (!response) return ServeEnd::Goodbye;
+        // Logged before the network process hears of it, so custody's line comes first and
+        // the run's last line is the network process's error.
+        if (refused_by_policy_) log::error(std::get<Refused>(*response).message);
         try {
             write_frame(fd, encode(*response), Clock::now() + kReplyLimit);
         } catch (const Error&) {
             // The network process ended (or stopped reading) between asking and hearing back.
             return ServeEnd::PeerClosed;
         }
-        if (refused_by_policy_) {
-            log::error(std::get<Refused>(*response).message);
-            return ServeEnd::PolicyRefusal;
-        }
+        if (refused_by_policy_) return ServeEnd::PolicyRefusal;
     }
 }
 

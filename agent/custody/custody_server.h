@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/acme/account.h"
 #include "agent/custody/messages.h"
 #include "agent/custody/run_keys.h"
 #include "agent/custody/signing_policy.h"
@@ -12,19 +13,13 @@
 
 namespace hwacme::custody {
 
-/// The external account binding custody makes: the MAC key the CA handed out with `kid`.
-struct EabKey {
-    std::string kid;
-    Bytes hmac_key;
-    std::string alg = "HS256";
-};
-
 /// What custody does for one run besides signing with its keys, fixed before it starts.
 struct CustodyDuties {
-    std::string certificate_name;  ///< whose identifiers the policy holds for the CSR
-    std::optional<EabKey> eab;
+    std::string certificate_name = {};  ///< whose identifiers the policy holds for the CSR
+    std::optional<acme::ExternalAccountBinding> eab =
+        std::nullopt;                ///< the MAC key the CA handed out
     bool store_certificate = false;  ///< --store-cert-in-token
-    std::string dns_hook;            ///< the dns-01 hook program; empty: none
+    std::string dns_hook = {};       ///< the dns-01 hook program; empty: none
 };
 
 /// Why serve() returned.

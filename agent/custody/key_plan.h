@@ -17,9 +17,9 @@ struct KeySpec {
 /// The keys one run may use, by role, fixed from the command line and configuration before any
 /// is opened: a role left empty is refused.
 struct KeyPlan {
-    std::optional<KeySpec> account;
-    std::optional<KeySpec> certificate;
-    std::optional<KeySpec> new_account_key;
+    std::optional<KeySpec> account = std::nullopt;
+    std::optional<KeySpec> certificate = std::nullopt;
+    std::optional<KeySpec> new_account_key = std::nullopt;
 };
 
 }  // namespace hwacme::custody

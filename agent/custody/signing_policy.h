@@ -22,8 +22,8 @@ struct PolicyTerms {
     std::string directory_url;
     /// Each certificate of the run (for `issue`, one, named "") and the identifiers its CSR may
     /// carry.
-    std::map<std::string, std::vector<std::string>> certificates;
-    std::set<Operation> operations;
+    std::map<std::string, std::vector<std::string>> certificates = {};
+    std::set<Operation> operations = {};
 };
 
 /// Every check throws Error{Custody} with a message naming the refused request; the run ends

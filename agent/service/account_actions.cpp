@@ -13,9 +13,11 @@ AccountState register_account(const RunOptions& options, const AccountRequest& r
 }
 
 CustodyPlan account_custody_plan(const RunOptions& options, const AccountRequest& request) {
-    return {.keys = {.account = account_key_spec(options, request)},
-            .policy = {.directory_url = options.server},
-            .output_folders = {options.state_path()}};
+    CustodyPlan plan{.keys = {.account = account_key_spec(options, request)},
+                     .policy = {.directory_url = options.server},
+                     .output_folders = {options.state_path()}};
+    bind_account_in_custody(request, plan);
+    return plan;
 }
 
 AccountView show_account(const RunOptions& options, const std::optional<std::string>& account_key) {

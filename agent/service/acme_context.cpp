@@ -2,6 +2,7 @@
 
 #include "agent/custody/custody_connection.h"
 #include "agent/custody/local_keys.h"
+#include "agent/custody/remote_account_binding.h"
 #include "agent/custody/remote_keys.h"
 #include "agent/service/network_confinement.h"
 
@@ -40,6 +41,25 @@ std::optional<custody::KeySpec> account_key_spec(const RunOptions& options,
                             request.register_always || request.agree_tos};
 }
 
+namespace {
+
+/// The binding of a registration: made by key custody when it runs, else here with the MAC key,
+/// which is read now, so that a key file that cannot be read costs no account key.
+std::unique_ptr<acme::AccountBinding> account_binding(const std::optional<EabSource>& eab) {
+    if (!eab) return nullptr;
+    if (const auto* client = custody::network_client())
+        return std::make_unique<custody::RemoteAccountBinding>(*client, eab->kid);
+    return std::make_unique<acme::MacKeyBinding>(eab->load());
+}
+
+}  // namespace
+
+void bind_account_in_custody(const AccountRequest& request, CustodyPlan& plan) {
+    if (!request.eab) return;
+    plan.duties.eab = request.eab->load();
+    plan.policy.operations.insert(custody::Operation::ExternalAccountBinding);
+}
+
 ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& request) {
     const auto& global = context.global;
     auto state_dir = global.state_path();
@@ -52,6 +72,7 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
 
     bool same_key = saved && saved->account_key_uri == key_uri;
     bool must_register = request.register_always || !same_key;
+    auto binding = must_register ? account_binding(request.eab) : nullptr;
     // Reach the CA before a key is generated for it: an unreachable CA must leave nothing behind.
     if (must_register) context.acme.directory();
     const auto& key = context.keys->key(custody::KeyRole::Account);
@@ -60,7 +81,7 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     acme::Account account;
     if (request.agree_tos || !request.emails.empty() || request.register_always) {
         account = acme::register_account(context.acme, key.requests, request.emails,
-                                         request.agree_tos, request.eab);
+                                         request.agree_tos, binding.get());
     } else if (auto found = acme::find_account(context.acme, key.requests)) {
         account = *found;
     } else {

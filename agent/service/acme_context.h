@@ -11,6 +11,8 @@
 #include "agent/custody/run_keys.h"
 #include "agent/http/http_client.h"
 #include "agent/service/account_state.h"
+#include "agent/service/custody_run.h"
+#include "agent/service/eab_binding.h"
 #include "agent/service/run_options.h"
 #include "agent/signing/request_signer.h"
 #include "keystore/registry.h"
@@ -39,12 +41,12 @@ public:
 
 /// How to find or create the account a command acts as.
 struct AccountRequest {
-    std::optional<std::string> account_key_uri;  ///< --account-key; else the remembered one
-    std::vector<std::string> emails;
+    std::optional<std::string> account_key_uri = std::nullopt;  ///< --account-key; else saved
+    std::vector<std::string> emails = {};
     bool agree_tos = false;
     keystore::KeyType key_type = keystore::KeyType::EcP256;  ///< for a key generated now
     bool register_always = false;  ///< `account register`: always ask the CA (idempotent)
-    std::optional<acme::ExternalAccountBinding> eab;
+    std::optional<EabSource> eab = std::nullopt;
 };
 
 /// The account key as the run holds it (its signer every request of the account goes through)
@@ -75,6 +77,10 @@ struct SignedInAccount {
     ActiveAccount active;
     acme::AccountSession session;
 };
+
+/// Gives `plan`'s custody the MAC key of the request's External Account Binding, read now, and
+/// allows the binding; nothing without one.
+void bind_account_in_custody(const AccountRequest& request, CustodyPlan& plan);
 
 /// Returns the account for the CA of `context`: the one saved in the state folder, or — given an
 /// account key and terms agreement — a newly registered (or found) one, saved before returning.

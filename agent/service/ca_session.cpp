@@ -40,7 +40,7 @@ CaSession::~CaSession() = default;
 acme::AccountSession& CaSession::account() {
     if (session_) return *session_;
     auto request = configured_account(ca_);
-    request.eab = load_eab(ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg);
+    request.eab = EabSource::of(ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg);
     account_.emplace(resolve_account(*context_, request));
     session_.emplace(context_->acme, account_->signer(), account_->state.account_url);
     return *session_;

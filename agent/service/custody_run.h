@@ -15,15 +15,15 @@ namespace hwacme::service {
 /// What the custody process of one command holds and agrees to, fixed from the command line and
 /// configuration before the network process starts.
 struct CustodyPlan {
-    custody::KeyPlan keys;
-    custody::PolicyTerms policy;
-    custody::CustodyDuties duties;
+    custody::KeyPlan keys = {};
+    custody::PolicyTerms policy = {};
+    custody::CustodyDuties duties = {};
     /// How long custody waits for the network process's next request: the command's whole
     /// time allowed, and a margin.
     std::chrono::seconds idle_limit{660};
     /// Folders the network process makes before its sandbox closes (it cannot make them
     /// later): those missing at the start are removed again, when empty, after a failed run.
-    std::vector<std::filesystem::path> output_folders;
+    std::vector<std::filesystem::path> output_folders = {};
 };
 
 /// Splits a command in two before any key is opened: forks the network process (without the

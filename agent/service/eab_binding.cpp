@@ -32,4 +32,14 @@ std::optional<acme::ExternalAccountBinding> load_eab(const std::string& kid,
     return acme::ExternalAccountBinding{kid, std::move(key), alg};
 }
 
+std::optional<EabSource> EabSource::of(const std::string& kid, const std::string& hmac_key_file,
+                                       const std::string& alg) {
+    if (kid.empty()) return std::nullopt;
+    return EabSource{kid, hmac_key_file, alg};
+}
+
+acme::ExternalAccountBinding EabSource::load() const {
+    return *load_eab(kid, hmac_key_file, alg);
+}
+
 }  // namespace hwacme::service

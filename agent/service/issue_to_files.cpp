@@ -115,12 +115,15 @@ custody::KeyPlan issue_key_plan(const RunOptions& options, const IssueRequest& r
 
 CustodyPlan issue_custody_plan(const RunOptions& options, const IssueRequest& request) {
     const auto& challenge = request.challenge;
-    return {.keys = issue_key_plan(options, request),
-            .policy = {.directory_url = options.server, .certificates = {{"", request.names}}},
-            .duties = {.store_certificate = request.store_cert_in_token,
-                       .dns_hook = challenge.type == "dns-01" ? challenge.dns_hook : ""},
-            .idle_limit = request.timeout + std::chrono::seconds(60),
-            .output_folders = {request.out_dir, options.state_path()}};
+    CustodyPlan plan{
+        .keys = issue_key_plan(options, request),
+        .policy = {.directory_url = options.server, .certificates = {{"", request.names}}},
+        .duties = {.store_certificate = request.store_cert_in_token,
+                   .dns_hook = challenge.type == "dns-01" ? challenge.dns_hook : ""},
+        .idle_limit = request.timeout + std::chrono::seconds(60),
+        .output_folders = {request.out_dir, options.state_path()}};
+    bind_account_in_custody(request.account, plan);
+    return plan;
 }
 
 IssuedFiles issue_to_files(const RunOptions& options, const IssueRequest& request) {

@@ -10,9 +10,9 @@ namespace hwacme::service {
 
 /// What one command's network process touches besides the CA and the state folder.
 struct NetworkNeeds {
-    std::vector<std::filesystem::path> read_only;   ///< e.g. the --replaces certificate
-    std::vector<std::filesystem::path> read_write;  ///< output folders, an http-01 webroot
-    std::vector<std::uint16_t> bind_ports;          ///< the challenge servers' ports
+    std::vector<std::filesystem::path> read_only = {};   ///< e.g. the --replaces certificate
+    std::vector<std::filesystem::path> read_write = {};  ///< output folders, an http-01 webroot
+    std::vector<std::uint16_t> bind_ports = {};          ///< the challenge servers' ports
 };
 
 /// In a network process (one that key custody started), confines it for the rest of its life:

@@ -58,7 +58,8 @@ struct Session {
                 .new_account_key = KeySpec{new_key.uri}},
                {}),
           server(policy, keys,
-                 {.certificate_name = "web", .eab = EabKey{"kid-1", Bytes(32, 0x42), "HS256"}}) {
+                 {.certificate_name = "web",
+                  .eab = acme::ExternalAccountBinding{"kid-1", Bytes(32, 0x42), "HS256"}}) {
         int fds[2];
         REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
         custody_end = Fd(fds[0]);
