@@ -91,16 +91,18 @@ Account deactivate_account(AccountSession& session) {
     return account_from(session.account_url(), json_body(response, "account deactivation"));
 }
 
-void change_account_key(AccountSession& session, const signing::RequestSigner& new_key) {
+std::string NewKeyChange::inner_jws(const std::string& url, const std::string& account_url,
+                                    const EVP_PKEY* old_key) const {
+    boost::json::object payload{{"account", account_url},
+                                {"oldKey", boost::json::parse(jose::jwk_json(old_key))}};
+    return new_key_.sign_request(boost::json::serialize(payload), url, std::nullopt, std::nullopt);
+}
+
+void change_account_key(AccountSession& session, const KeyChangeSigner& new_key) {
     const std::string& url = session.acme().directory().key_change;
     if (url.empty()) throw Error(Errc::Unsupported, "the CA's directory offers no keyChange");
     auto old_key = session.key().public_key();
-    boost::json::object inner_payload{
-        {"account", session.account_url()},
-        {"oldKey", boost::json::parse(jose::jwk_json(old_key.get()))}};
-    // The inner JWS of RFC 8555 §7.3.5: the new key's jwk, the keyChange URL, no nonce.
-    std::string inner = new_key.sign_request(boost::json::serialize(inner_payload), url,
-                                             std::nullopt, std::nullopt);
+    std::string inner = new_key.inner_jws(url, session.account_url(), old_key.get());
     require_success(session.post(url, inner), "account key change (keyChange)");
 }
 

@@ -70,10 +70,31 @@ Account update_account_contacts(AccountSession& session, const std::vector<std::
 /// Deactivates the account for good (RFC 8555 §7.3.6): the CA refuses its key from then on.
 Account deactivate_account(AccountSession& session);
 
-/// Rolls the account over to `new_key` (RFC 8555 §7.3.5): the inner JWS, signed by the new key,
-/// names the account and the old key; the outer one is signed by the old key. Only when the CA
-/// accepted does the account answer to the new key; the old key is not touched.
-void change_account_key(AccountSession& session, const signing::RequestSigner& new_key);
+/// Makes the inner JWS of an account key change (RFC 8555 §7.3.5), signed by the new key with
+/// its jwk, the keyChange URL and no nonce, naming the account and its old key: here
+/// (NewKeyChange), or in the key custody process, which builds it from the keys it holds.
+class KeyChangeSigner {
+public:
+    virtual ~KeyChangeSigner() = default;
+    virtual std::string inner_jws(const std::string& url, const std::string& account_url,
+                                  const EVP_PKEY* old_key) const = 0;
+};
+
+/// The inner JWS signed here by `new_key`, which must outlive it.
+class NewKeyChange final : public KeyChangeSigner {
+public:
+    explicit NewKeyChange(const signing::RequestSigner& new_key) : new_key_(new_key) {}
+    std::string inner_jws(const std::string& url, const std::string& account_url,
+                          const EVP_PKEY* old_key) const override;
+
+private:
+    const signing::RequestSigner& new_key_;
+};
+
+/// Rolls the account over to the new key of `new_key` (RFC 8555 §7.3.5): the inner JWS, signed
+/// by the new key, names the account and the old key; the outer one is signed by the old key.
+/// Only when the CA accepted does the account answer to the new key; the old key is not touched.
+void change_account_key(AccountSession& session, const KeyChangeSigner& new_key);
 
 /// A signed-in account: every request is signed by the account key with the `kid` header.
 class AccountSession {

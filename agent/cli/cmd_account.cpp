@@ -68,6 +68,11 @@ service::CustodyPlan show_plan(const service::RunOptions& global, const AccountA
     return service::account_custody_plan(global, {.account_key_uri = given(args.account_key)});
 }
 
+service::CustodyPlan rollover_plan(const service::RunOptions& global, const AccountArgs& args) {
+    return service::rollover_custody_plan(global, keystore::KeyUri::parse(args.new_key),
+                                          args.key_type);
+}
+
 service::CustodyPlan saved_account_plan(const service::RunOptions& global, const AccountArgs&) {
     return service::account_custody_plan(global, {});
 }
@@ -156,7 +161,7 @@ void add_account_commands(CLI::App& app, service::RunOptions& global, Commands& 
     auto* rollover = add_verb(*account, commands, global, "rollover",
                               "move the account to a new key (generated at the URI if missing); "
                               "the old key is kept",
-                              run_rollover, rollover_args, nullptr);
+                              run_rollover, rollover_args, rollover_plan);
     rollover->add_option("--new-key", rollover_args->new_key, "URI of the new account key")
         ->required();
     add_key_type_option(*rollover, "--key-type", rollover_args->key_type, "the new key");

@@ -62,13 +62,8 @@ Response CustodyServer::key_change(const KeyChangeRequest& request) const {
         policy_.allow_url(request.account_url);
     });
     auto old_key = keys_.key(KeyRole::Account).requests.public_key();
-    // RFC 8555 §7.3.5: the inner JWS names the account and its old key, signed by the new key
-    // with its jwk and the keyChange URL, and no nonce.
-    boost::json::object payload{{"account", request.account_url},
-                                {"oldKey", boost::json::parse(jose::jwk_json(old_key.get()))}};
-    return JwsReply{keys_.key(KeyRole::NewAccountKey)
-                        .requests.sign_request(boost::json::serialize(payload), request.url,
-                                               std::nullopt, std::nullopt)};
+    acme::NewKeyChange change(keys_.key(KeyRole::NewAccountKey).requests);
+    return JwsReply{change.inner_jws(request.url, request.account_url, old_key.get())};
 }
 
 Response CustodyServer::binding(const EabRequest& request) const {

@@ -1,6 +1,7 @@
 #include "agent/service/account_actions.h"
 
-#include "agent/signing/key_signer.h"
+#include "agent/custody/custody_connection.h"
+#include "agent/custody/remote_key_change.h"
 #include "common/log.h"
 
 namespace hwacme::service {
@@ -41,18 +42,36 @@ AccountView deactivate_account(const RunOptions& options) {
     return {deactivated, account.active.state.account_key_uri};
 }
 
+namespace {
+
+custody::KeySpec new_key_spec(const keystore::KeyUri& new_key, keystore::KeyType type) {
+    return {new_key, type, true};
+}
+
+}  // namespace
+
+CustodyPlan rollover_custody_plan(const RunOptions& options, const keystore::KeyUri& new_key,
+                                  keystore::KeyType type) {
+    auto plan = account_custody_plan(options, {});
+    plan.keys.new_account_key = new_key_spec(new_key, type);
+    plan.policy.operations.insert(custody::Operation::KeyChange);
+    return plan;
+}
+
 Rollover roll_over_account_key(const RunOptions& options, const keystore::KeyUri& new_key,
                                keystore::KeyType type) {
-    SignedInAccount account(options, std::nullopt);
-    auto key = keystore::open_or_generate_key(account.context.registry, new_key, type,
-                                              options.keystore_options());
-    if (key.generated)
-        log::info("generated the new account key " + key->uri() + " (" +
-                  std::string(keystore::to_string(key->type())) + ")");
-    acme::change_account_key(account.session, signing::KeySigner(*key));
+    SignedInAccount account(options, std::nullopt,
+                            {.new_account_key = new_key_spec(new_key, type)});
+    const auto& key = account.context.keys->key(custody::KeyRole::NewAccountKey);
+    std::unique_ptr<acme::KeyChangeSigner> change;
+    if (const auto* custody = custody::network_client())
+        change = std::make_unique<custody::RemoteKeyChange>(*custody);
+    else
+        change = std::make_unique<acme::NewKeyChange>(key.requests);
+    acme::change_account_key(account.session, *change);
     auto& state = account.active.state;
-    Rollover result{state.account_url, state.account_key_uri, key->uri()};
-    state.account_key_uri = key->uri();
+    Rollover result{state.account_url, state.account_key_uri, key.uri};
+    state.account_key_uri = key.uri;
     save_account_state(options.state_path(), state);
     return result;
 }

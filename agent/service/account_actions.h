@@ -49,4 +49,9 @@ struct Rollover {
 Rollover roll_over_account_key(const RunOptions& options, const keystore::KeyUri& new_key,
                                keystore::KeyType type);
 
+/// What the custody process of `account rollover` holds: the saved account key and the new
+/// one, which signs only the key change custody builds.
+CustodyPlan rollover_custody_plan(const RunOptions& options, const keystore::KeyUri& new_key,
+                                  keystore::KeyType type);
+
 }  // namespace hwacme::service

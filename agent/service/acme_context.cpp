@@ -95,9 +95,20 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     return {&key, std::move(state)};
 }
 
+namespace {
+
+custody::KeyPlan with_account(custody::KeyPlan plan, std::optional<custody::KeySpec> account) {
+    plan.account = std::move(account);
+    return plan;
+}
+
+}  // namespace
+
 SignedInAccount::SignedInAccount(const RunOptions& options,
-                                 const std::optional<std::string>& account_key)
-    : context(options, {.account = account_key_spec(options, {.account_key_uri = account_key})}),
+                                 const std::optional<std::string>& account_key,
+                                 custody::KeyPlan more)
+    : context(options, with_account(std::move(more),
+                                    account_key_spec(options, {.account_key_uri = account_key}))),
       active(resolve_account(context, {.account_key_uri = account_key})),
       session(context.acme, active.signer(), active.state.account_url) {}
 

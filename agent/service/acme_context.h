@@ -69,7 +69,9 @@ std::optional<custody::KeySpec> account_key_spec(const RunOptions& options,
 /// A command's connection to the CA signed in as an account: `account_key`'s, else the one the
 /// state folder remembers for the CA (resolve_account). Nothing is registered.
 struct SignedInAccount {
-    SignedInAccount(const RunOptions& options, const std::optional<std::string>& account_key);
+    /// `more`: the run's other keys (a rollover's new key); its account key is set here.
+    SignedInAccount(const RunOptions& options, const std::optional<std::string>& account_key,
+                    custody::KeyPlan more = {});
     SignedInAccount(const SignedInAccount&) = delete;
     SignedInAccount& operator=(const SignedInAccount&) = delete;
 
