@@ -163,7 +163,11 @@ std::vector<Group> allow_list() {
               {SCMP_SYS(wait4)},
               {SCMP_SYS(prctl)},
               {SCMP_SYS(getppid)},
-              {SCMP_SYS(kill)}}});
+              {SCMP_SYS(kill)},
+              // GCC 12's sanitizer runtime lists /proc/PID/task with these, not openat and
+              // getdents64.
+              {SCMP_SYS(open)},
+              {SCMP_SYS(getdents)}}});
     return groups;
 }
 
