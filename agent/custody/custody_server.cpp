@@ -2,10 +2,7 @@
 
 #include <openssl/x509.h>
 
-#include <boost/json.hpp>
-
 #include "agent/jose/eab.h"
-#include "agent/jose/jwk.h"
 #include "common/child_process.h"
 #include "common/error.h"
 #include "common/log.h"

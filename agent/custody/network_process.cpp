@@ -1,6 +1,5 @@
 #include "agent/custody/network_process.h"
 
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
