@@ -14,8 +14,9 @@ namespace hwacme::test {
 /// A real `hwacme` run that stops itself (SIGSTOP) right after the call `stop_after` names
 /// (test_only_stop_after.cpp: "listen", "openat:NAME"), so that a test can set the scene at that
 /// exact point and then resume it. The process that stops is the one that makes the call: the
-/// network process custody started, or hwacme itself under --single-process. `prefix` runs before hwacme (e.g. prlimit); stdout and stderr
-/// go to files in `log_dir`. Started in its own session; the destructor kills it if it still runs.
+/// network process custody started, or hwacme itself under --single-process. `prefix` runs before
+/// hwacme (e.g. prlimit); stdout and stderr go to files in `log_dir`. Started in its own session;
+/// the destructor kills it if it still runs.
 class PausedHwacme {
 public:
     PausedHwacme(const std::vector<std::string>& prefix, const std::string& stop_after,

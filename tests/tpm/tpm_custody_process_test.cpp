@@ -26,8 +26,8 @@ fs::path exe_of(pid_t pid) {
 }
 
 pid_t network_child(pid_t custody) {
-    std::ifstream children("/proc/" + std::to_string(custody) + "/task/" +
-                           std::to_string(custody) + "/children");
+    std::ifstream children("/proc/" + std::to_string(custody) + "/task/" + std::to_string(custody) +
+                           "/children");
     for (pid_t child; children >> child;)
         if (exe_of(child) == exe_of(custody)) return child;
     return -1;
@@ -61,10 +61,11 @@ TEST_CASE("the network process killed mid-run leaves no TPM object or session be
                                   (tmp / "out").string()};
     auto ca = ca_options(pebble, tmp);
     argv.insert(argv.end(), ca.begin(), ca.end());
-    Process issue(argv, {.env = {"CHALLTESTSRV_MANAGEMENT=" + pebble.challtestsrv_url(),
-                                 "HOOK_READY=" + ready.string(), "HOOK_RELEASE=" + release.string()},
-                         .stdout_path = tmp / "issue.out",
-                         .stderr_path = tmp / "issue.err"});
+    Process issue(argv,
+                  {.env = {"CHALLTESTSRV_MANAGEMENT=" + pebble.challtestsrv_url(),
+                           "HOOK_READY=" + ready.string(), "HOOK_RELEASE=" + release.string()},
+                   .stdout_path = tmp / "issue.out",
+                   .stderr_path = tmp / "issue.err"});
     // Both keys are loaded in the TPM by now: the account signed newOrder, and the hook runs
     // once the order's challenge is known, after the certificate key was generated.
     for (auto deadline = std::chrono::steady_clock::now() + 60s; !fs::exists(ready);) {
