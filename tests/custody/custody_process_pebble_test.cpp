@@ -15,6 +15,7 @@
 #include "tests/cli/hwacme_runner.h"
 #include "tests/pkcs11/softhsm_fixture.h"
 #include "tests/support/pebble_fixture.h"
+#include "tests/support/process_tree.h"
 
 using namespace hwacme::test;
 using namespace std::chrono_literals;
@@ -90,20 +91,6 @@ struct Issuance {
     Process process;
 };
 
-fs::path exe_of(pid_t pid) {
-    std::error_code error;
-    return fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", error);
-}
-
-/// The network process: custody's child that runs hwacme (the hook is its other child).
-pid_t network_child(pid_t custody) {
-    std::ifstream children("/proc/" + std::to_string(custody) + "/task/" + std::to_string(custody) +
-                           "/children");
-    for (pid_t child; children >> child;)
-        if (exe_of(child) == exe_of(custody)) return child;
-    return -1;
-}
-
 std::string proc_file(pid_t pid, const std::string& name) {
     return slurp("/proc/" + std::to_string(pid) + "/" + name);
 }
@@ -173,7 +160,7 @@ TEST_CASE("while an issuance waits only custody holds the module and the PIN", "
     Issuance issuance(pebble, token, tmp, "procs.custody.example.com", kBlockingHook);
     issuance.wait_for_hook();
     pid_t custody = issuance.process.pid();
-    pid_t network = network_child(custody);
+    pid_t network = network_process_of(custody);
     REQUIRE(network > 0);
     const std::string pin = token.pin();
     REQUIRE(pin.size() == 24);
@@ -222,7 +209,7 @@ TEST_CASE(
     TempDir tmp("hwacme-custody-killed");
     Issuance killed(pebble, token, tmp, "killed.custody.example.com", kBlockingHook);
     killed.wait_for_hook();
-    pid_t network = network_child(killed.process.pid());
+    pid_t network = network_process_of(killed.process.pid());
     REQUIRE(network > 0);
     REQUIRE(::kill(killed.process.pid(), SIGKILL) == 0);
     CHECK(killed.process.wait_for_exit(10s) == 128 + SIGKILL);
@@ -249,7 +236,7 @@ TEST_CASE("the network process killed mid-run leaves custody to close its keys a
     TempDir tmp("hwacme-custody-network-killed");
     Issuance issuance(pebble, token, tmp, "network-killed.custody.example.com", kBlockingHook);
     issuance.wait_for_hook();
-    pid_t network = network_child(issuance.process.pid());
+    pid_t network = network_process_of(issuance.process.pid());
     REQUIRE(network > 0);
     REQUIRE(::kill(network, SIGKILL) == 0);
     std::ofstream(issuance.release).put('\n');

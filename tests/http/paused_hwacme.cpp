@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "tests/support/process_tree.h"
 #include "tests/support/slurp.h"
 
 namespace hwacme::test {
@@ -40,15 +41,6 @@ std::optional<char> process_state(pid_t pid) {
     return line[end_of_name + 2];
 }
 
-/// `pid` and its children: custody and the network process it started.
-std::vector<pid_t> with_children(pid_t pid) {
-    std::vector<pid_t> pids{pid};
-    std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
-                           "/children");
-    for (pid_t child; children >> child;) pids.push_back(child);
-    return pids;
-}
-
 }  // namespace
 
 PausedHwacme::PausedHwacme(const std::vector<std::string>& prefix, const std::string& stop_after,
@@ -65,7 +57,9 @@ void PausedHwacme::wait_until_stopped(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         auto state = process_state(process_.pid());
-        for (pid_t pid : with_children(process_.pid()))
+        auto candidates = children_of(process_.pid());
+        candidates.insert(candidates.begin(), process_.pid());
+        for (pid_t pid : candidates)
             if (process_state(pid) == 'T') {
                 stopped_ = pid;
                 return;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/process_tree.h"
 #include "tests/tpm/tpm_cli_support.h"
 
 using namespace hwacme::test;
@@ -19,19 +20,6 @@ namespace {
 
 const std::string kBlockingHook =
     std::string(HWACME_SOURCE_DIR) + "/tests/custody/blocking-dns-hook";
-
-fs::path exe_of(pid_t pid) {
-    std::error_code error;
-    return fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", error);
-}
-
-pid_t network_child(pid_t custody) {
-    std::ifstream children("/proc/" + std::to_string(custody) + "/task/" + std::to_string(custody) +
-                           "/children");
-    for (pid_t child; children >> child;)
-        if (exe_of(child) == exe_of(custody)) return child;
-    return -1;
-}
 
 }  // namespace
 
@@ -73,7 +61,7 @@ TEST_CASE("the network process killed mid-run leaves no TPM object or session be
         REQUIRE(std::chrono::steady_clock::now() < deadline);
         std::this_thread::sleep_for(20ms);
     }
-    pid_t network = network_child(issue.pid());
+    pid_t network = network_process_of(issue.pid());
     REQUIRE(network > 0);
     REQUIRE(::kill(network, SIGKILL) == 0);
     std::ofstream(release).put('\n');
