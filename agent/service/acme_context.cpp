@@ -64,7 +64,7 @@ ActiveAccount resolve_account(AcmeContext& context, const AccountRequest& reques
     const auto& global = context.global;
     auto state_dir = global.state_path();
     auto saved = load_account_state(state_dir, global.server);
-    std::string key_uri = account_key_uri(global, request);
+    std::string key_uri = request.account_key_uri.value_or(saved ? saved->account_key_uri : "");
     if (key_uri.empty())
         throw Error(Errc::NotFound,
                     "no account for " + global.server + " in " + state_dir.string() +
