@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "agent/cli/command.h"
+#include "agent/service/managed_custody.h"
 #include "agent/service/managed_run.h"
 
 namespace hwacme::cli {
@@ -12,17 +13,29 @@ struct RenewArgs {
     bool force = false;
     bool dry_run = false;
     unsigned timeout_seconds = 300;
+    /// Set by key custody's plan before the network process is forked, which inherits it.
+    std::optional<std::filesystem::path> dry_run_folder;
 };
 
+service::ManagedRunRequest renew_request(const RenewArgs& args) {
+    return {.names = args.names,
+            .force = args.force,
+            .dry_run = args.dry_run,
+            .timeout = std::chrono::seconds(args.timeout_seconds),
+            .dry_run_folder = args.dry_run_folder};
+}
+
+service::CustodyPlan renew_plan(const service::RunOptions& command_line, RenewArgs& args) {
+    auto request = renew_request(args);
+    auto plan = service::renew_custody_plan(command_line, request);
+    args.dry_run_folder = request.dry_run_folder;
+    return plan;
+}
+
 void run_renew(const service::RunOptions& command_line, const RenewArgs& args) {
-    service::renew_managed(command_line,
-                           {.names = args.names,
-                            .force = args.force,
-                            .dry_run = args.dry_run,
-                            .timeout = std::chrono::seconds(args.timeout_seconds)},
-                           [&](const std::string& line) {
-                               std::cout << (args.dry_run ? "dry run: " : "") << line << std::endl;
-                           });
+    service::renew_managed(command_line, renew_request(args), [&](const std::string& line) {
+        std::cout << (args.dry_run ? "dry run: " : "") << line << std::endl;
+    });
 }
 
 }  // namespace
@@ -42,7 +55,8 @@ void add_renew_command(CLI::App& app, service::RunOptions& global, Commands& com
     renew->add_option("--timeout", args->timeout_seconds,
                       "seconds the renewal of each certificate may take, every request to the CA "
                       "and every wait included (default 300)");
-    commands.push_back({renew, [&global, args] { run_renew(global, *args); }});
+    commands.push_back({renew, [&global, args] { run_renew(global, *args); },
+                        [&global, args] { return renew_plan(global, *args); }});
 }
 
 }  // namespace hwacme::cli

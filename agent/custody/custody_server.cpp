@@ -94,14 +94,49 @@ Response CustodyServer::store(const StoreCertificateRequest& request) const {
     return Done{};
 }
 
-HookReply CustodyServer::run_dns_hook(const DnsHookRequest& request) const {
+const ManagedCertificates& CustodyServer::managed() const {
+    if (!duties_.managed)
+        throw Error(Errc::Custody,
+                    "key custody refused: this command manages no configured certificates");
+    return *duties_.managed;
+}
+
+Response CustodyServer::select_certificate(const CertificateKeyRequest& request) const {
+    KeySpec spec;
+    within_policy([&] { spec = managed().key_of(request.certificate, request.generation); });
+    const auto& held = keys_.select_certificate(request.certificate, request.generation, spec);
+    selected_ = request.certificate;
+    if (held.generated) generated_.insert(held.uri);
+    return PublicKeyReply{spki_der(held.requests.public_key().get()), held.uri, held.generated,
+                          held.key_type};
+}
+
+Response CustodyServer::destroy(const DestroyKeyRequest& request) const {
     within_policy([&] {
-        if (duties_.dns_hook.empty())
+        managed().allow_destroy(request.certificate, request.key_uri,
+                                generated_.contains(request.key_uri));
+    });
+    keys_.destroy_key(request.certificate, request.key_uri);
+    log::info("key custody destroyed " + log::printable(request.key_uri) + " of " +
+              request.certificate);
+    return Done{};
+}
+
+HookReply CustodyServer::deploy(const DeployHookRequest& request) const {
+    const ManagedCertificates* certificates = nullptr;
+    within_policy([&] { certificates = &managed(); });
+    return certificates->deploy(request.certificate);
+}
+
+HookReply CustodyServer::run_dns_hook(const DnsHookRequest& request) const {
+    auto hook = duties_.dns_hooks.find(selected_);
+    within_policy([&] {
+        if (hook == duties_.dns_hooks.end())
             throw Error(Errc::Custody, "key custody refused to run a DNS hook: this run has none");
-        policy_.allow_dns_record(duties_.certificate_name, request.record);
+        policy_.allow_dns_record(selected_, request.record);
     });
     // The same hook, started the same way, as a run in one process starts it.
-    auto outcome = acme::LocalDnsHook(duties_.dns_hook)
+    auto outcome = acme::LocalDnsHook(hook->second)
                        .run(request.action, request.record, request.value,
                             std::chrono::steady_clock::now() +
                                 std::min(std::chrono::seconds(request.seconds), kHookLimit));
@@ -130,8 +165,7 @@ std::optional<Response> CustodyServer::answer(const Request& request) const {
                 } else if constexpr (std::is_same_v<Asked, SignRequest>) {
                     return sign(asked);
                 } else if constexpr (std::is_same_v<Asked, CsrRequest>) {
-                    within_policy(
-                        [&] { policy_.allow_names(duties_.certificate_name, asked.names); });
+                    within_policy([&] { policy_.allow_names(selected_, asked.names); });
                     return CsrReply{
                         keys_.key(KeyRole::Certificate).csr.certificate_request(asked.names)};
                 } else if constexpr (std::is_same_v<Asked, KeyChangeRequest>) {
@@ -142,6 +176,12 @@ std::optional<Response> CustodyServer::answer(const Request& request) const {
                     return store(asked);
                 } else if constexpr (std::is_same_v<Asked, DnsHookRequest>) {
                     return run_dns_hook(asked);
+                } else if constexpr (std::is_same_v<Asked, CertificateKeyRequest>) {
+                    return select_certificate(asked);
+                } else if constexpr (std::is_same_v<Asked, DestroyKeyRequest>) {
+                    return destroy(asked);
+                } else if constexpr (std::is_same_v<Asked, DeployHookRequest>) {
+                    return deploy(asked);
                 } else {
                     return std::nullopt;
                 }

@@ -2,10 +2,14 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "agent/acme/account.h"
+#include "agent/custody/managed_certificates.h"
 #include "agent/custody/messages.h"
 #include "agent/custody/run_keys.h"
 #include "agent/custody/signing_policy.h"
@@ -15,11 +19,16 @@ namespace hwacme::custody {
 
 /// What custody does for one run besides signing with its keys, fixed before it starts.
 struct CustodyDuties {
-    std::string certificate_name = {};  ///< whose identifiers the policy holds for the CSR
+    /// The certificate whose identifiers the policy holds a CSR to until a certificate key
+    /// request names another: `issue`'s, named "".
+    std::string certificate_name = {};
     std::optional<acme::ExternalAccountBinding> eab =
         std::nullopt;                ///< the MAC key the CA handed out
     bool store_certificate = false;  ///< --store-cert-in-token
-    std::string dns_hook = {};       ///< the dns-01 hook program; empty: none
+    /// The dns-01 hook program of each certificate that has one.
+    std::map<std::string, std::string> dns_hooks = {};
+    /// `renew`'s certificates; null for the other commands.
+    std::shared_ptr<const ManagedCertificates> managed = nullptr;
 };
 
 /// Why serve() returned.
@@ -56,6 +65,10 @@ private:
     Response binding(const EabRequest& request) const;
 
     Response store(const StoreCertificateRequest& request) const;
+    Response select_certificate(const CertificateKeyRequest& request) const;
+    Response destroy(const DestroyKeyRequest& request) const;
+    HookReply deploy(const DeployHookRequest& request) const;
+    const ManagedCertificates& managed() const;
     /// Runs the policy's checks of one request, remembering a refusal among them: only those
     /// end the run from custody's side (a key that fails is the network process's to report).
     void within_policy(const std::function<void()>& checks) const;
@@ -64,6 +77,8 @@ private:
     RunKeys& keys_;
     CustodyDuties duties_;
     mutable bool refused_by_policy_ = false;
+    mutable std::string selected_ = duties_.certificate_name;
+    mutable std::set<std::string> generated_;  ///< key URIs custody made in this run
 };
 
 }  // namespace hwacme::custody

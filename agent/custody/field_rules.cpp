@@ -18,6 +18,7 @@ bool allows(Charset set, unsigned char c) {
         case Charset::IdentifierName:
             return alnum || c == '.' || c == '-' || c == '*' || c == ':';
         case Charset::DnsRecordName:
+        case Charset::CertificateName:
             return alnum || c == '.' || c == '-' || c == '_';
     }
     return false;
@@ -34,6 +35,7 @@ std::string_view set_name(Charset set) {
         case Charset::IdentifierName:
             return "A-Z a-z 0-9 . - * :";
         case Charset::DnsRecordName:
+        case Charset::CertificateName:
             return "A-Z a-z 0-9 . - _";
     }
     return "its set";

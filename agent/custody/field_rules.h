@@ -10,11 +10,12 @@ namespace hwacme::custody {
 
 /// The character sets a text field may be held to; errors name the set.
 enum class Charset {
-    Base64url,       ///< A-Z a-z 0-9 - _ (RFC 4648 §5): nonces
-    VisibleAscii,    ///< 0x21..0x7e: URLs, no spaces or controls
-    PrintableAscii,  ///< 0x20..0x7e: key ids, JWS text
-    IdentifierName,  ///< A-Z a-z 0-9 . - * : (DNS names, wildcards, IPv6 and IPv4 addresses)
-    DnsRecordName,   ///< A-Z a-z 0-9 . - _ (_acme-challenge.example.com)
+    Base64url,        ///< A-Z a-z 0-9 - _ (RFC 4648 §5): nonces
+    VisibleAscii,     ///< 0x21..0x7e: URLs, no spaces or controls
+    PrintableAscii,   ///< 0x20..0x7e: key ids, JWS text
+    IdentifierName,   ///< A-Z a-z 0-9 . - * : (DNS names, wildcards, IPv6 and IPv4 addresses)
+    DnsRecordName,    ///< A-Z a-z 0-9 . - _ (_acme-challenge.example.com)
+    CertificateName,  ///< A-Z a-z 0-9 . _ - (a managed certificate's name in the configuration)
 };
 
 /// The next field as text of min..max bytes, every byte in `set`.

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "keystore/keystore_ability.h"
 
 namespace hwacme::custody {
 
@@ -43,9 +44,13 @@ const HeldKey& LocalKeys::key(KeyRole role) {
     if (!spec)
         throw Error(Errc::Custody,
                     std::string("key custody refused: this run holds no ") + role_name(role));
-    auto key = spec->may_generate
-                   ? keystore::open_or_generate_key(registry_, spec->uri, spec->type, options_)
-                   : keystore::open_key(registry_, spec->uri, options_);
+    return open(role, *spec);
+}
+
+const HeldKey& LocalKeys::open(KeyRole role, const KeySpec& spec) {
+    auto key = spec.may_generate
+                   ? keystore::open_or_generate_key(registry_, spec.uri, spec.type, options_)
+                   : keystore::open_key(registry_, spec.uri, options_);
     if (key.generated)
         log::info(std::string("generated ") +
                   (role == KeyRole::Account       ? "account key "
@@ -54,6 +59,28 @@ const HeldKey& LocalKeys::key(KeyRole role) {
                   key->uri() + " (" + std::string(keystore::to_string(key->type())) + ")");
     auto& opened = opened_[role] = std::make_unique<Opened>(std::move(key));
     return opened->held;
+}
+
+const HeldKey& LocalKeys::select_certificate(const std::string&, std::uint32_t,
+                                             const KeySpec& spec) {
+    opened_.erase(KeyRole::Certificate);
+    plan_.certificate = spec;
+    return open(KeyRole::Certificate, spec);
+}
+
+void LocalKeys::destroy_key(const std::string&, const std::string& key_uri) {
+    auto uri = keystore::KeyUri::parse(key_uri);
+    // A key is closed before it is destroyed: a token may refuse to destroy an object that a
+    // session of its own still uses.
+    for (auto it = opened_.begin(); it != opened_.end();)
+        it = keystore::KeyUri::parse(it->second->key->uri()) == uri ? opened_.erase(it)
+                                                                    : std::next(it);
+    auto store = registry_.open_keystore(uri, options_);
+    try {
+        keystore::require_ability(store->removal(), uri, "destroy keys").remove(uri);
+    } catch (const Error& e) {
+        if (e.code() != Errc::NotFound) throw;
+    }
 }
 
 void LocalKeys::store_certificate(X509* certificate) {

@@ -20,6 +20,9 @@ public:
 
     const HeldKey& key(KeyRole role) override;
     void store_certificate(X509* certificate) override;
+    const HeldKey& select_certificate(const std::string& certificate, std::uint32_t generation,
+                                      const KeySpec& spec) override;
+    void destroy_key(const std::string& certificate, const std::string& key_uri) override;
 
 private:
     struct Opened;
@@ -28,6 +31,8 @@ private:
     KeyPlan plan_;
     keystore::KeystoreOptions options_;
     std::map<KeyRole, std::unique_ptr<Opened>> opened_;
+
+    const HeldKey& open(KeyRole role, const KeySpec& spec);
 };
 
 }  // namespace hwacme::custody

@@ -26,9 +26,14 @@ constexpr Kind kEabRequest{0x05, "EAB request"};
 constexpr Kind kGoodbye{0x06, "goodbye"};
 constexpr Kind kStoreCertificateRequest{0x07, "store certificate request"};
 constexpr Kind kDnsHookRequest{0x08, "DNS hook request"};
-constexpr std::array kRequestKinds{kPublicKeyRequest,        kSignRequest,   kCsrRequest,
-                                   kKeyChangeRequest,        kEabRequest,    kGoodbye,
-                                   kStoreCertificateRequest, kDnsHookRequest};
+constexpr Kind kCertificateKeyRequest{0x09, "certificate key request"};
+constexpr Kind kDestroyKeyRequest{0x0a, "destroy key request"};
+constexpr Kind kDeployHookRequest{0x0b, "deploy hook request"};
+constexpr std::array kRequestKinds{
+    kPublicKeyRequest,        kSignRequest,      kCsrRequest,
+    kKeyChangeRequest,        kEabRequest,       kGoodbye,
+    kStoreCertificateRequest, kDnsHookRequest,   kCertificateKeyRequest,
+    kDestroyKeyRequest,       kDeployHookRequest};
 
 constexpr Kind kPublicKeyReply{0x81, "public key reply"};
 constexpr Kind kJwsReply{0x82, "JWS reply"};
@@ -111,6 +116,21 @@ Bytes encode_one(const DnsHookRequest& m) {
         .field(m.value)
         .number(m.seconds)
         .finish();
+}
+
+Bytes encode_one(const CertificateKeyRequest& m) {
+    return FieldWriter(kCertificateKeyRequest.code)
+        .field(m.certificate)
+        .number(m.generation)
+        .finish();
+}
+
+Bytes encode_one(const DestroyKeyRequest& m) {
+    return FieldWriter(kDestroyKeyRequest.code).field(m.certificate).field(m.key_uri).finish();
+}
+
+Bytes encode_one(const DeployHookRequest& m) {
+    return FieldWriter(kDeployHookRequest.code).field(m.certificate).finish();
 }
 
 Bytes encode_one(const Goodbye&) {
@@ -205,6 +225,13 @@ DnsHookRequest read_dns_hook_request(FieldReader& in) {
     return m;
 }
 
+std::string read_certificate_name(FieldReader& in) {
+    std::string name =
+        read_text(in, "certificate", 1, kMaxCertificateNameBytes, Charset::CertificateName);
+    if (name == "." || name == "..") in.fail("certificate", "is '" + name + "', not a name");
+    return name;
+}
+
 bool read_flag(FieldReader& in, std::string_view name) {
     std::uint8_t value = in.byte(name);
     if (value > 1) in.fail(name, "is " + std::to_string(value) + ", not 0 or 1");
@@ -240,6 +267,18 @@ Request read_request(std::uint8_t code, FieldReader& in) {
             return StoreCertificateRequest{copy(in.field("certificate", 1, kMaxCertificateBytes))};
         case kDnsHookRequest.code:
             return read_dns_hook_request(in);
+        case kCertificateKeyRequest.code: {
+            std::string certificate = read_certificate_name(in);
+            return CertificateKeyRequest{std::move(certificate), in.number("generation")};
+        }
+        case kDestroyKeyRequest.code: {
+            std::string certificate = read_certificate_name(in);
+            return DestroyKeyRequest{
+                std::move(certificate),
+                read_text(in, "key URI", 1, kMaxKeyUriBytes, Charset::VisibleAscii)};
+        }
+        case kDeployHookRequest.code:
+            return DeployHookRequest{read_certificate_name(in)};
         case kGoodbye.code:
             return Goodbye{};
     }

@@ -23,7 +23,7 @@ namespace hwacme::custody {
 /// presence, category) is a field of length 1; an optional value is a presence field (0 or 1)
 /// followed by the value's field only when it is 1, so "absent" and "empty" never meet.
 
-inline constexpr std::uint8_t kProtocolVersion = 2;
+inline constexpr std::uint8_t kProtocolVersion = 3;
 
 /// The bounds, each beside the reason it is large enough.
 inline constexpr std::size_t kMaxUrlBytes = 2048;            // ACME URLs are ~100 bytes
@@ -40,6 +40,7 @@ inline constexpr std::size_t kMaxKeyTypeBytes = 32;     // "ec-p256", "rsa-4096"
 inline constexpr std::size_t kMaxCertificateBytes = 64 * 1024;  // an RSA-4096 leaf is ~2 KiB
 inline constexpr std::size_t kMaxTxtValueBytes = 43;            // base64url of a SHA-256 digest
 inline constexpr std::uint32_t kMaxHookSeconds = 3600;          // an issuance's --timeout is ~300 s
+inline constexpr std::size_t kMaxCertificateNameBytes = 255;    // a file name in the state folder
 /// Type, version and one field length: a JWS reply fills the rest of a frame.
 inline constexpr std::size_t kMessageOverheadBytes = 2 + 4;
 inline constexpr std::size_t kMaxJwsBytes = kMaxFrameBytes - kMessageOverheadBytes;
@@ -106,13 +107,40 @@ struct DnsHookRequest {
     friend bool operator==(const DnsHookRequest&, const DnsHookRequest&) = default;
 };
 
+/// `renew`: make the key of `generation` of the managed certificate `certificate` the run's
+/// certificate key (0 for a key of policy reuse), opening or generating it where the
+/// configuration custody read puts it; the CSRs and DNS hooks that follow are that
+/// certificate's. certificate: 1..255 bytes of A-Z a-z 0-9 . _ - (a configured name).
+/// Answered with a PublicKeyReply.
+struct CertificateKeyRequest {
+    std::string certificate;
+    std::uint32_t generation = 0;
+    friend bool operator==(const CertificateKeyRequest&, const CertificateKeyRequest&) = default;
+};
+
+/// `renew`: destroy, in its device, the retired key `key_uri` of `certificate`, whose grace
+/// period the state says is over. key_uri: visible ASCII, at most kMaxKeyUriBytes.
+struct DestroyKeyRequest {
+    std::string certificate;
+    std::string key_uri;
+    friend bool operator==(const DestroyKeyRequest&, const DestroyKeyRequest&) = default;
+};
+
+/// `renew`: run the configured deploy hook of `certificate` for the release its `current` link
+/// points to; custody builds the hook's environment itself. Answered with a HookReply.
+struct DeployHookRequest {
+    std::string certificate;
+    friend bool operator==(const DeployHookRequest&, const DeployHookRequest&) = default;
+};
+
 /// The network process is done: custody logs out of its tokens and exits.
 struct Goodbye {
     friend bool operator==(const Goodbye&, const Goodbye&) = default;
 };
 
 using Request = std::variant<PublicKeyRequest, SignRequest, CsrRequest, KeyChangeRequest,
-                             EabRequest, StoreCertificateRequest, DnsHookRequest, Goodbye>;
+                             EabRequest, StoreCertificateRequest, DnsHookRequest,
+                             CertificateKeyRequest, DestroyKeyRequest, DeployHookRequest, Goodbye>;
 
 /// A DER SubjectPublicKeyInfo, 1..4096 bytes; the key's URI as custody names it in messages
 /// (never with a PIN), whether custody generated it for this run, and its type's name.
@@ -144,7 +172,7 @@ struct Refused {
     friend bool operator==(const Refused&, const Refused&) = default;
 };
 
-/// What was asked is done (a certificate stored).
+/// What was asked is done (a certificate stored, a key destroyed).
 struct Done {
     friend bool operator==(const Done&, const Done&) = default;
 };

@@ -1,5 +1,6 @@
 #include "agent/custody/network_process.h"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 
 #include "agent/custody/custody_connection.h"
 #include "common/error.h"
+#include "common/run_pid.h"
 
 extern char** environ;
 
@@ -21,6 +23,10 @@ namespace hwacme::custody {
 namespace {
 
 std::atomic<pid_t> forward_to{0};
+
+// What the kernel sends the network process when custody ends (SIGKILL would end it without a
+// word).
+constexpr int kCustodyEndedSignal = SIGUSR1;
 
 void forward_signal(int signal) {
     if (pid_t pid = forward_to.load(); pid > 0) ::kill(pid, signal);
@@ -53,6 +59,27 @@ void wipe_environment(const std::vector<std::string>& names) {
     }
 }
 
+/// The network process's end when custody has gone: at once, so it neither holds the state lock
+/// against a rerun nor goes on talking to the CA for a run nobody can finish. The state it
+/// saved is crash-safe; a rerun resumes.
+void custody_ended(int) {
+    static const char kMessage[] =
+        "hwacme: the key custody process ended; the network process stops (a rerun resumes)\n";
+    [[maybe_unused]] auto written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    ::_exit(1);
+}
+
+/// Ends this process as soon as `custody` does (PR_SET_PDEATHSIG), including when it already
+/// has, between the fork and now.
+void end_with(pid_t custody) {
+    struct sigaction action {};
+    action.sa_handler = custody_ended;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(kCustodyEndedSignal, &action, nullptr);
+    if (::prctl(PR_SET_PDEATHSIG, kCustodyEndedSignal, 0, 0, 0) != 0 || ::getppid() != custody)
+        custody_ended(0);
+}
+
 int shell_status(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -70,11 +97,14 @@ std::optional<NetworkProcess> NetworkProcess::fork(
     Fd custody_end(fds[0]), network_end(fds[1]);
     // Nothing buffered may be written twice.
     std::fflush(nullptr);
+    pid_t custody = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0)
         throw Error(Errc::Io,
                     std::string("cannot start the network process: ") + std::strerror(errno));
     if (pid == 0) {
+        end_with(custody);
+        set_run_pid(custody);
         int fd = network_end.release();
         custody_end = Fd(-1);
         if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);

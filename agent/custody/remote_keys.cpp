@@ -19,12 +19,29 @@ RemoteKeys::~RemoteKeys() = default;
 
 const HeldKey& RemoteKeys::key(KeyRole role) {
     if (auto found = remote_.find(role); found != remote_.end()) return found->second->held;
-    auto reply = client_.ask(PublicKeyRequest{role});
+    return held(role, client_.ask(PublicKeyRequest{role}));
+}
+
+const HeldKey& RemoteKeys::held(KeyRole role, const Response& reply) {
     const auto* public_key = std::get_if<PublicKeyReply>(&reply);
     if (!public_key)
         throw Error(Errc::Protocol, "key custody answered a public key request with another reply");
     auto& remote = remote_[role] = std::make_unique<Remote>(client_, role, *public_key);
     return remote->held;
+}
+
+const HeldKey& RemoteKeys::select_certificate(const std::string& certificate,
+                                              std::uint32_t generation, const KeySpec&) {
+    remote_.erase(KeyRole::Certificate);
+    return held(KeyRole::Certificate, client_.ask(CertificateKeyRequest{certificate, generation}));
+}
+
+void RemoteKeys::destroy_key(const std::string& certificate, const std::string& key_uri) {
+    if (auto found = remote_.find(KeyRole::Certificate);
+        found != remote_.end() && found->second->held.uri == key_uri)
+        remote_.erase(found);
+    if (!std::holds_alternative<Done>(client_.ask(DestroyKeyRequest{certificate, key_uri})))
+        throw Error(Errc::Protocol, "key custody answered a destroy request with another reply");
 }
 
 void RemoteKeys::store_certificate(X509* certificate) {

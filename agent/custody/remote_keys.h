@@ -17,12 +17,17 @@ public:
 
     const HeldKey& key(KeyRole role) override;
     void store_certificate(X509* certificate) override;
+    const HeldKey& select_certificate(const std::string& certificate, std::uint32_t generation,
+                                      const KeySpec& spec) override;
+    void destroy_key(const std::string& certificate, const std::string& key_uri) override;
 
 private:
     struct Remote;
 
     const CustodyClient& client_;
     std::map<KeyRole, std::unique_ptr<Remote>> remote_;
+
+    const HeldKey& held(KeyRole role, const Response& reply);
 };
 
 }  // namespace hwacme::custody

@@ -2,8 +2,10 @@
 
 #include <openssl/x509.h>
 
+#include <cstdint>
 #include <string>
 
+#include "agent/custody/key_plan.h"
 #include "agent/custody/messages.h"
 #include "agent/signing/csr_signer.h"
 #include "agent/signing/request_signer.h"
@@ -33,6 +35,18 @@ public:
     /// Error{InvalidArgument} when it certifies another key, Error{Unsupported} when the key's
     /// store keeps no certificates.
     virtual void store_certificate(X509* certificate) = 0;
+
+    /// `renew`: makes the key of `generation` of the managed certificate `certificate` the
+    /// certificate key, opened or generated, closing the one before. `spec` is where this
+    /// process's configuration puts it; custody works that out again from its own and refuses
+    /// a generation the run may not use.
+    virtual const HeldKey& select_certificate(const std::string& certificate,
+                                              std::uint32_t generation, const KeySpec& spec) = 0;
+
+    /// `renew`: destroys the retired key `key_uri` of `certificate` in its device (closing it
+    /// first when the run holds it); one that is gone already is fine. Custody refuses a key
+    /// the state does not show retired and past its grace period.
+    virtual void destroy_key(const std::string& certificate, const std::string& key_uri) = 0;
 };
 
 /// "the account key", "the certificate key", "the new account key": for messages.

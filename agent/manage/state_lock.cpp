@@ -4,14 +4,19 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "common/error.h"
 #include "common/lock_file.h"
+#include "common/run_pid.h"
 
 namespace hwacme::manage {
 namespace {
+
+constexpr std::chrono::seconds kEndingRunWait{2};
 
 std::filesystem::path lock_path(const std::filesystem::path& state_dir) {
     return state_dir / "lock";
@@ -28,7 +33,7 @@ std::string read_holder_pid(int fd) {
 }
 
 void write_holder_pid(int fd, const std::filesystem::path& path) {
-    std::string pid = std::to_string(::getpid()) + "\n";
+    std::string pid = std::to_string(run_pid()) + "\n";
     if (::ftruncate(fd, 0) != 0 ||
         ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
         throw Error(Errc::Io,
@@ -39,7 +44,14 @@ void write_holder_pid(int fd, const std::filesystem::path& path) {
 
 StateLock::StateLock(const std::filesystem::path& state_dir)
     : fd_(open_lock_file(lock_path(state_dir), "the lock file")) {
-    if (::flock(fd_.get(), LOCK_EX | LOCK_NB) == 0) {
+    // A run whose key custody was just killed takes a moment to end its network process, which
+    // holds the lock until then: a rerun started at once waits for it, briefly.
+    auto deadline = std::chrono::steady_clock::now() + kEndingRunWait;
+    int locked;
+    while ((locked = ::flock(fd_.get(), LOCK_EX | LOCK_NB)) != 0 && errno == EWOULDBLOCK &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (locked == 0) {
         write_holder_pid(fd_.get(), lock_path(state_dir));
         return;
     }

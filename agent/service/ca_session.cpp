@@ -18,16 +18,13 @@ RunOptions managed_options(const RunOptions& command_line, const config::Config&
     return options;
 }
 
-namespace {
-
 AccountRequest configured_account(const config::CaConfig& ca) {
     return {.account_key_uri = ca.account_key_uri,
             .emails = ca.emails,
             .agree_tos = ca.agree_tos,
-            .key_type = ca.account_key_type};
+            .key_type = ca.account_key_type,
+            .eab = EabSource::of(ca.eab_kid, ca.eab_hmac_key_file.string(), ca.eab_alg)};
 }
-
-}  // namespace
 
 CaSession::CaSession(const RunOptions& options, const config::CaConfig& ca)
     : ca_(ca),
@@ -39,9 +36,7 @@ CaSession::~CaSession() = default;
 
 acme::AccountSession& CaSession::account() {
     if (session_) return *session_;
-    auto request = configured_account(ca_);
-    request.eab = EabSource::of(ca_.eab_kid, ca_.eab_hmac_key_file.string(), ca_.eab_alg);
-    account_.emplace(resolve_account(*context_, request));
+    account_.emplace(resolve_account(*context_, configured_account(ca_)));
     session_.emplace(context_->acme, account_->signer(), account_->state.account_url);
     return *session_;
 }

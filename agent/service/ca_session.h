@@ -16,6 +16,9 @@ namespace hwacme::service {
 RunOptions managed_options(const RunOptions& command_line, const config::Config& config,
                            bool staging = false);
 
+/// The account of the configuration: its key, contacts, terms agreement and EAB.
+AccountRequest configured_account(const config::CaConfig& ca);
+
 /// The CA connection and the account the certificates of one run share. Both are made on first
 /// use, so a run with nothing due does not register or look up an account. Keeps references to
 /// `options` and `ca`, which must outlive it. Not thread-safe.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "agent/acme/issuance.h"
+#include "agent/custody/run_keys.h"
 #include "agent/manage/certificate_state.h"
 #include "agent/manage/renewal_schedule.h"
 #include "agent/service/certificate_pipeline.h"
@@ -44,7 +45,7 @@ private:
                                                         TimePoint now);
     std::string renew(TimePoint now);
     manage::PendingRenewal begin_renewal(TimePoint now);
-    std::string obtain(manage::PendingRenewal& pending, const keystore::Key& key);
+    std::string obtain(manage::PendingRenewal& pending, const custody::HeldKey& key);
     std::string record_installed(const manage::InstalledCertificate& installed);
     std::optional<manage::SuggestedWindow> window_of_new(const std::string& ari_id,
                                                          manage::CertificateState& state,

@@ -1,10 +1,8 @@
 #include "agent/service/certificate_renewal.h"
 
-#include "agent/manage/deploy_hook.h"
 #include "agent/manage/release.h"
+#include "agent/service/certificate_deploy.h"
 #include "common/error.h"
-#include "common/rfc3339.h"
-#include "keystore/keystore_ability.h"
 
 namespace hwacme::service {
 
@@ -14,21 +12,9 @@ void CertificateRenewal::deploy() {
     if (settings_.dry_run || !state_.deploy_pending || !state_.current) return;
     const auto& current = *state_.current;
     if (!cert_.deploy_hook.empty()) {
-        auto release = manage::release_at(current.release_dir);
-        auto live = cert_.output_dir / "current";
-        manage::DeployEvent event{
-            .name = cert_.name,
-            .cert_path = (live / release.cert.filename()).string(),
-            .chain_path = (live / release.chain.filename()).string(),
-            .fullchain_path = (live / release.fullchain.filename()).string(),
-            .key_uri = current.key_uri,
-            .key_path = release.key_file ? (live / release.key_file->filename()).string() : "",
-            .serial_hex = current.serial_hex,
-            .not_after = format_rfc3339(current.not_after),
-            .live_dir = live.string()};
         progress("running deploy hook " + cert_.deploy_hook);
         try {
-            manage::run_deploy_hook(cert_.deploy_hook, event);
+            run_certificate_deploy_hook(cert_, current);
         } catch (const Error& e) {
             throw Error(e.code(), "serial " + current.serial_hex +
                                       " is installed but its deploy hook failed (retried on "
@@ -65,16 +51,10 @@ void CertificateRenewal::destroy_expired_keys(TimePoint now) {
         throw Error(Errc::DeviceFailure, "cannot destroy retired keys: " + failures);
 }
 
-/// Destroys a key in its device; one that is gone already (a rerun after a crash) is fine.
+/// Destroys a key in its device (custody's, in a network process); one that is gone already
+/// (a rerun after a crash) is fine.
 void CertificateRenewal::destroy_key(const std::string& uri) {
-    auto parsed = keystore::KeyUri::parse(uri);
-    const auto& context = ca_.context();
-    auto store = context.registry.open_keystore(parsed, context.global.keystore_options());
-    try {
-        keystore::require_ability(store->removal(), parsed, "destroy keys").remove(parsed);
-    } catch (const Error& e) {
-        if (e.code() != Errc::NotFound) throw;
-    }
+    ca_.context().keys->destroy_key(cert_.name, uri);
 }
 
 }  // namespace hwacme::service

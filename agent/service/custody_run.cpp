@@ -2,6 +2,8 @@
 
 #include "agent/custody/local_keys.h"
 #include "agent/custody/network_process.h"
+#include "common/error.h"
+#include "common/folder_removal.h"
 #include "common/log.h"
 
 namespace hwacme::service {
@@ -29,10 +31,17 @@ std::vector<std::filesystem::path> missing_folders(
 
 /// A failed run leaves no folder it made behind: each still empty is removed, deepest first.
 void remove_empty(const std::vector<std::filesystem::path>& folders) {
+    for (const auto& folder : folders) remove_empty_folder(folder);
+}
+
+/// The network process has ended: what it wrote in the run's scratch folders goes with them.
+void remove_scratch(const std::vector<std::filesystem::path>& folders) {
     for (const auto& folder : folders) {
-        std::error_code error;
-        if (std::filesystem::is_empty(folder, error) && !error)
-            std::filesystem::remove(folder, error);
+        try {
+            remove_folder_tree(folder);
+        } catch (const Error& e) {
+            log::warning(e.what());
+        }
     }
 }
 
@@ -48,7 +57,8 @@ std::optional<int> run_as_custody(const RunOptions& options, const CustodyPlan& 
     log::debug("key custody: network process " + std::to_string(network.pid()) + " started");
     custody::ServeEnd end;
     {
-        custody::LocalKeys keys(make_registry(), plan.keys, options.keystore_options());
+        custody::LocalKeys keys(make_registry(), plan.keys,
+                                plan.keystore.value_or(options.keystore_options()));
         custody::CustodyServer server(policy, keys, plan.duties);
         end = server.serve(network.fd(), plan.idle_limit);
         // The keys close here, before the network process is waited for: custody logs out and
@@ -61,6 +71,7 @@ std::optional<int> run_as_custody(const RunOptions& options, const CustodyPlan& 
                    "; key custody logged out of its keys");
     if (end == custody::ServeEnd::ProtocolError && status == 0) status = 1;
     if (status != 0) remove_empty(made_by_run);
+    remove_scratch(plan.scratch_folders);
     return status;
 }
 

@@ -24,6 +24,12 @@ struct CustodyPlan {
     /// Folders the network process makes before its sandbox closes (it cannot make them
     /// later): those missing at the start are removed again, when empty, after a failed run.
     std::vector<std::filesystem::path> output_folders = {};
+    /// Folders custody made for the run alone (a dry run's state and output): removed with
+    /// everything in them once the network process has ended.
+    std::vector<std::filesystem::path> scratch_folders = {};
+    /// How custody opens keys when the command line alone does not say (`renew` takes the TCTI
+    /// and state folder from its configuration); else the command line's.
+    std::optional<keystore::KeystoreOptions> keystore = std::nullopt;
 };
 
 /// Splits a command in two before any key is opened: forks the network process (without the

@@ -89,20 +89,8 @@ private:
 /// certificate it replaces, the challenge server's port.
 NetworkNeeds issue_needs(const IssueRequest& request) {
     NetworkNeeds needs{.read_write = {request.out_dir}};
-    const auto& challenge = request.challenge;
-    if (!challenge.webroot.empty()) {
-        needs.read_write.push_back(challenge.webroot);
-        // The challenge folder may be a link, out of the webroot, that the webroot check
-        // accepts (root's own, to a root-owned folder): Landlock must grant where it leads.
-        std::error_code error;
-        auto target = std::filesystem::canonical(
-            std::filesystem::path(challenge.webroot) / ".well-known" / "acme-challenge", error);
-        if (!error) needs.read_write.push_back(target);
-    }
+    add_challenge_needs(request.challenge, needs);
     if (!request.replaces.empty()) needs.read_only.push_back(request.replaces);
-    if (challenge.type == "tls-alpn-01") needs.bind_ports.push_back(challenge.tls_port);
-    if (challenge.type == "http-01" && challenge.webroot.empty())
-        needs.bind_ports.push_back(challenge.http_port);
     return needs;
 }
 
@@ -118,10 +106,10 @@ CustodyPlan issue_custody_plan(const RunOptions& options, const IssueRequest& re
     CustodyPlan plan{
         .keys = issue_key_plan(options, request),
         .policy = {.directory_url = options.server, .certificates = {{"", request.names}}},
-        .duties = {.store_certificate = request.store_cert_in_token,
-                   .dns_hook = challenge.type == "dns-01" ? challenge.dns_hook : ""},
+        .duties = {.store_certificate = request.store_cert_in_token},
         .idle_limit = request.timeout + std::chrono::seconds(60),
         .output_folders = {request.out_dir, options.state_path()}};
+    if (challenge.type == "dns-01") plan.duties.dns_hooks[""] = challenge.dns_hook;
     bind_account_in_custody(request.account, plan);
     return plan;
 }

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,16 @@ struct ManagedRunRequest {
     /// output folder: installs nothing, runs no deploy hook, leaves no key it made.
     bool dry_run = false;
     std::chrono::seconds timeout{300};  ///< per certificate, every request and wait included
+    /// The dry run's scratch folder when key custody made it (and removes it); else the run
+    /// makes its own.
+    std::optional<std::filesystem::path> dry_run_folder = std::nullopt;
 };
+
+/// A new private folder for a dry run's state and output, under the temp folder.
+std::filesystem::path make_dry_run_folder();
+
+/// Where a dry run in `scratch` keeps its state.
+std::filesystem::path dry_run_state(const std::filesystem::path& scratch);
 
 /// Brings every selected certificate up to date under the state lock: one certificate failing
 /// does not stop the others. `report` gets the line of each certificate that succeeded, as soon

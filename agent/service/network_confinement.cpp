@@ -28,6 +28,21 @@ std::uint16_t port_of(const std::string& url) {
 
 }  // namespace
 
+void add_challenge_needs(const config::ChallengeConfig& challenge, NetworkNeeds& needs) {
+    if (!challenge.webroot.empty()) {
+        needs.read_write.push_back(challenge.webroot);
+        // The challenge folder may be a link, out of the webroot, that the webroot check
+        // accepts (root's own, to a root-owned folder): Landlock must grant where it leads.
+        std::error_code error;
+        auto target = std::filesystem::canonical(
+            std::filesystem::path(challenge.webroot) / ".well-known" / "acme-challenge", error);
+        if (!error) needs.read_write.push_back(target);
+    }
+    if (challenge.type == "tls-alpn-01") needs.bind_ports.push_back(challenge.tls_port);
+    if (challenge.type == "http-01" && challenge.webroot.empty())
+        needs.bind_ports.push_back(challenge.http_port);
+}
+
 void confine_network_process(const RunOptions& options, const NetworkNeeds& needs) {
     static bool confined = false;
     if (!custody::network_client() || confined) return;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "agent/config/config.h"
 #include "agent/service/run_options.h"
 
 namespace hwacme::service {
@@ -14,6 +15,10 @@ struct NetworkNeeds {
     std::vector<std::filesystem::path> read_write = {};  ///< output folders, an http-01 webroot
     std::vector<std::uint16_t> bind_ports = {};          ///< the challenge servers' ports
 };
+
+/// Adds what the challenge of `challenge` touches: an http-01 webroot (and the folder a trusted
+/// challenge-folder link there leads to), or the port of the built-in server.
+void add_challenge_needs(const config::ChallengeConfig& challenge, NetworkNeeds& needs);
 
 /// In a network process (one that key custody started), confines it for the rest of its life:
 /// no_new_privs, Landlock to the state folder, the CA bundle and `needs`, connections only to

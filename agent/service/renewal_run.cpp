@@ -12,14 +12,12 @@
 #include "agent/acme/renewal_info.h"
 #include "agent/config/key_template.h"
 #include "agent/manage/certificate_state.h"
-#include "agent/manage/deploy_hook.h"
 #include "agent/manage/release.h"
 #include "agent/manage/renewal_schedule.h"
 #include "agent/service/certificate_files.h"
 #include "agent/service/certificate_pipeline.h"
 #include "agent/service/certificate_renewal.h"
 #include "agent/service/challenge_setup.h"
-#include "agent/signing/key_signer.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/rfc3339.h"
@@ -149,17 +147,15 @@ std::optional<manage::SuggestedWindow> CertificateRenewal::fetch_window(
 std::string CertificateRenewal::renew(TimePoint now) {
     ca_.account();  // reach the CA and its account before a key is made for it
     manage::PendingRenewal pending = state_.pending ? *state_.pending : begin_renewal(now);
-    const auto& context = ca_.context();
-    auto key =
-        keystore::open_or_generate_key(context.registry, keystore::KeyUri::parse(pending.key_uri),
-                                       cert_.key_type, context.global.keystore_options());
+    const auto& key = ca_.context().keys->select_certificate(
+        cert_.name, pending.key_generation,
+        {keystore::KeyUri::parse(pending.key_uri), cert_.key_type, true});
     progress(std::string(key.generated ? "generated" : "using") + " key " + pending.key_uri);
     // A rehearsal leaves no key behind that it made itself.
     bool dispose =
         settings_.dry_run && key.generated && cert_.key_policy == config::KeyPolicy::Rotate;
     auto dispose_key = [&]() noexcept {
         if (!dispose) return;
-        key.key.reset();
         try {
             destroy_key(pending.key_uri);
             progress("destroyed the dry run's key " + pending.key_uri);
@@ -169,7 +165,7 @@ std::string CertificateRenewal::renew(TimePoint now) {
         }
     };
     try {
-        std::string summary = obtain(pending, *key);
+        std::string summary = obtain(pending, key);
         dispose_key();
         return summary;
     } catch (...) {
@@ -256,7 +252,8 @@ private:
     const manage::PendingRenewal& pending_;
 };
 
-std::string CertificateRenewal::obtain(manage::PendingRenewal& pending, const keystore::Key& key) {
+std::string CertificateRenewal::obtain(manage::PendingRenewal& pending,
+                                       const custody::HeldKey& key) {
     ChallengeSetup challenge = set_up_challenge(cert_.challenge);
     CertificateOrder order{.names = cert_.identifiers,
                            .key_uri = pending.key_uri,
@@ -268,10 +265,9 @@ std::string CertificateRenewal::obtain(manage::PendingRenewal& pending, const ke
         ca_.offers_renewal_info())
         order.order_options.replaces = state_.current->ari_id;
     if (!cert_.profile.empty()) order.order_options.profile = cert_.profile;
-    const signing::KeySigner signer(key);
     PendingOrder resume(*this, pending);
     ReleaseSink sink(*this, pending);
-    return obtain_and_install(ca_.account(), signer, *challenge.solver, order, resume, sink);
+    return obtain_and_install(ca_.account(), key.csr, *challenge.solver, order, resume, sink);
 }
 
 /// Saves the certificate just made live as current: the previous key retires into its grace

@@ -158,3 +158,31 @@ TEST_CASE("refusal: a message of 1..1024 bytes of printable UTF-8", "[unit]") {
         CHECK_THAT(response_error(encode(Refused{Errc::Custody, bad})),
                    Contains("refusal: message is not printable UTF-8"));
 }
+
+TEST_CASE("certificate key, destroy and deploy requests: a configured name of 1..255 bytes",
+          "[unit]") {
+    std::string longest(kMaxCertificateNameBytes, 'w');
+    CHECK(std::get<CertificateKeyRequest>(
+              decode_request(encode(CertificateKeyRequest{longest, 4294967295U})))
+              .generation == 4294967295U);
+    CHECK_THAT(request_error(encode(CertificateKeyRequest{longest + "w", 1})),
+               Contains("certificate key request: certificate"));
+    CHECK_THAT(request_error(encode(DeployHookRequest{""})),
+               Contains("deploy hook request: certificate"));
+    for (std::string name : {"../www", "www/x", "www example", "www\n", "*.www"})
+        CHECK_THAT(request_error(encode(DeployHookRequest{name})),
+                   Contains("certificate has a character outside A-Z a-z 0-9 . - _"));
+    for (std::string name : {".", ".."})
+        CHECK_THAT(request_error(encode(DestroyKeyRequest{name, "file:/k.pem"})),
+                   Contains("destroy key request: certificate is '" + name + "', not a name"));
+}
+
+TEST_CASE("destroy key request: a key URI of visible ASCII up to 2048 bytes", "[unit]") {
+    std::string uri = "pkcs11:object=" + std::string(kMaxKeyUriBytes - 14, 'k');
+    CHECK(std::get<DestroyKeyRequest>(decode_request(encode(DestroyKeyRequest{"www", uri})))
+              .key_uri == uri);
+    CHECK_THAT(request_error(encode(DestroyKeyRequest{"www", uri + "k"})),
+               Contains("destroy key request: key URI"));
+    CHECK_THAT(request_error(encode(DestroyKeyRequest{"www", "file:/a key.pem"})),
+               Contains("key URI has a character outside visible ASCII"));
+}

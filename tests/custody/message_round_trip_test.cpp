@@ -25,6 +25,13 @@ TEST_CASE("every request decodes to what was encoded", "[unit]") {
         CsrRequest{{"example.com", "*.Example.org", "192.0.2.1", "2001:db8::1"}},
         KeyChangeRequest{"https://ca.example/acme/key-change", kAccountUrl},
         EabRequest{"kid-1 with a space", "https://ca.example/acme/new-account"},
+        StoreCertificateRequest{Bytes{0x30, 0x82, 0x01, 0x0a}},
+        DnsHookRequest{"add", "_acme-challenge.example.com",
+                       "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0", 290},
+        CertificateKeyRequest{"www.example-1_a", 7},
+        CertificateKeyRequest{"reused", 0},
+        DestroyKeyRequest{"www", "pkcs11:token=t;object=www-3"},
+        DeployHookRequest{"www"},
         Goodbye{},
     };
     for (const Request& request : requests) {

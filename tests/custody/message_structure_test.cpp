@@ -32,7 +32,7 @@ TEST_CASE("a body too short for a type and a version is refused", "[unit]") {
 }
 
 TEST_CASE("an unknown message type is refused", "[unit]") {
-    for (std::uint8_t type : {0x00, 0x09, 0x80, 0xff})
+    for (std::uint8_t type : {0x00, 0x0c, 0x80, 0xff})
         CHECK_THAT(request_error(Bytes{type, kProtocolVersion}),
                    Contains("custody request: unknown message type " + std::to_string(type)));
     CHECK_THAT(response_error(Bytes{0x06, kProtocolVersion}),
@@ -44,7 +44,7 @@ TEST_CASE("another protocol version is refused, naming the message", "[unit]") {
     for (std::uint8_t version : {0, 1, 255}) {
         body[1] = version;
         CHECK_THAT(request_error(body), Contains("goodbye: protocol version " +
-                                                 std::to_string(version) + ", expected 2"));
+                                                 std::to_string(version) + ", expected 3"));
     }
 }
 

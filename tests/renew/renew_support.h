@@ -84,6 +84,7 @@ esac
     write_text(hooks.deploy,
                "#!/usr/bin/env bash\nset -euo pipefail\n" + kill_if_asked +
                    R"(env | grep '^HWACME_' | sort >"$RECORD_DIR/$HWACME_CERT_NAME.env"
+echo "$PPID" >"$RECORD_DIR/$HWACME_CERT_NAME.parent"
 if [[ -e $RECORD_DIR/hold ]]; then
     touch "$RECORD_DIR/holding"
     while [[ -e $RECORD_DIR/hold ]]; do sleep 0.05; done
