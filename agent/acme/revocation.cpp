@@ -40,13 +40,18 @@ int parse_revocation_reason(std::string_view text) {
                 "unknown revocation reason '" + std::string(text) + "' (known: " + names + ")");
 }
 
+std::string revocation_payload(ByteView certificate_der, std::optional<int> reason) {
+    boost::json::object payload{{"certificate", base64url_encode(certificate_der)}};
+    if (reason) payload["reason"] = *reason;
+    return boost::json::serialize(payload);
+}
+
 void revoke_certificate(Client& acme, ByteView certificate_der, std::optional<int> reason,
                         const signing::RequestSigner& signing_key,
                         const std::optional<std::string>& account_url) {
-    boost::json::object payload{{"certificate", base64url_encode(certificate_der)}};
-    if (reason) payload["reason"] = *reason;
-    auto response = acme.post(acme.directory().revoke_cert, boost::json::serialize(payload),
-                              signing_key, account_url);
+    auto response =
+        acme.post(acme.directory().revoke_cert, revocation_payload(certificate_der, reason),
+                  signing_key, account_url);
     require_success(response, "revocation (revokeCert)");
 }
 

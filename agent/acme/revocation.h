@@ -14,6 +14,10 @@ namespace hwacme::acme {
 /// Error{InvalidArgument} listing the names for anything else.
 int parse_revocation_reason(std::string_view text);
 
+/// The payload of a revokeCert request (RFC 8555 §7.6): the certificate and, when given, the
+/// reason. Key custody builds it too, to hold a certificate key's signature to exactly this.
+std::string revocation_payload(ByteView certificate_der, std::optional<int> reason);
+
 /// Revokes a certificate (RFC 8555 §7.6). With `account_url` the request is signed by the
 /// account key (`kid`); without, by the certificate's own key (`jwk`), which must then match the
 /// certificate. Error{Protocol} naming the problem otherwise — alreadyRevoked included.

@@ -38,12 +38,20 @@ Refused refusal(const Error& error) {
 
 Response CustodyServer::sign(const SignRequest& request) const {
     // The new account key signs only the key change custody builds; a certificate key signs
-    // ACME requests only to revoke its own certificate.
+    // one ACME request: the revocation of the certificate the command line named, with its key.
     within_policy([&] {
         if (request.role == KeyRole::NewAccountKey)
             throw Error(Errc::Custody,
                         "key custody refused: the new account key signs only the key change");
-        if (request.role == KeyRole::Certificate) policy_.allow(Operation::Revocation);
+        if (request.role == KeyRole::Certificate) {
+            policy_.allow(Operation::Revocation);
+            if (request.payload != duties_.revocation_payload || request.kid)
+                throw Error(Errc::Custody,
+                            "key custody refused to sign a request to '" +
+                                log::printable(request.url) +
+                                "' with the certificate key: it signs only the revocation of "
+                                "the certificate the command names");
+        }
         policy_.allow_url(request.url);
         if (request.kid) policy_.allow_url(*request.kid);
     });

@@ -27,6 +27,9 @@ struct CustodyDuties {
     bool store_certificate = false;  ///< --store-cert-in-token
     /// The dns-01 hook program of each certificate that has one.
     std::map<std::string, std::string> dns_hooks = {};
+    /// `revoke` with the certificate key: the one payload that key signs (the revokeCert of
+    /// the certificate and reason the command line named).
+    std::optional<std::string> revocation_payload = std::nullopt;
     /// `renew`'s certificates; null for the other commands.
     std::shared_ptr<const ManagedCertificates> managed = nullptr;
 };

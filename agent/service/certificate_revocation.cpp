@@ -23,7 +23,13 @@ CustodyPlan revocation_custody_plan(const RunOptions& options, const RevocationR
     CustodyPlan plan{.keys = revocation_keys(options, request),
                      .policy = {.directory_url = options.server},
                      .output_folders = {options.state_path()}};
-    if (request.cert_key) plan.policy.operations.insert(custody::Operation::Revocation);
+    if (request.cert_key) {
+        plan.policy.operations.insert(custody::Operation::Revocation);
+        // Read by custody itself: the certificate key signs the revocation of this one alone.
+        auto cert = load_certificate_file(request.cert_file);
+        plan.duties.revocation_payload =
+            acme::revocation_payload(certificate_der(cert.get()), request.reason);
+    }
     return plan;
 }
 

@@ -44,7 +44,8 @@ keystore::Registry file_registry() {
 
 /// Custody serving on one end of a socketpair in a thread; the test is the network process.
 struct Session {
-    Session(std::set<Operation> operations = {})
+    Session(std::set<Operation> operations = {},
+            std::optional<std::string> revocation_payload = std::nullopt)
         : tmp("hwacme-custody-session"),
           account(tmp, "account"),
           certificate(tmp, "web"),
@@ -59,7 +60,8 @@ struct Session {
                {}),
           server(policy, keys,
                  {.certificate_name = "web",
-                  .eab = acme::ExternalAccountBinding{"kid-1", Bytes(32, 0x42), "HS256"}}) {
+                  .eab = acme::ExternalAccountBinding{"kid-1", Bytes(32, 0x42), "HS256"},
+                  .revocation_payload = std::move(revocation_payload)}) {
         int fds[2];
         REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
         custody_end = Fd(fds[0]);
@@ -155,22 +157,38 @@ TEST_CASE("custody makes a CSR only for the run's names, with the certificate ke
     CHECK(s.end() == ServeEnd::PolicyRefusal);
 }
 
-TEST_CASE("a certificate key signs ACME requests only for a revocation", "[unit]") {
+TEST_CASE("a certificate key signs only the revocation the command names", "[unit]") {
+    const std::string revocation = R"({"certificate":"MIIB","reason":1})";
     Session plain;
     RemoteSigner certificate(*plain.client, KeyRole::Certificate);
     CHECK(category_of([&] {
-              certificate.sign_request("{}", kCa + "/revoke-cert", "bm9uY2U", std::nullopt);
+              certificate.sign_request(revocation, kCa + "/revoke-cert", "bm9uY2U", std::nullopt);
           }) == Errc::Custody);
     CHECK(plain.end() == ServeEnd::PolicyRefusal);
 
-    Session revoke({Operation::Revocation});
+    Session revoke({Operation::Revocation}, revocation);
     RemoteSigner revoking(*revoke.client, KeyRole::Certificate);
-    auto jws =
-        json::parse(revoking.sign_request("{}", kCa + "/revoke-cert", "bm9uY2U", std::nullopt))
-            .as_object();
+    auto jws = json::parse(
+                   revoking.sign_request(revocation, kCa + "/revoke-cert", "bm9uY2U", std::nullopt))
+                   .as_object();
     CHECK(protected_header(jws).contains("jwk"));
     revoke.client->goodbye();
     CHECK(revoke.end() == ServeEnd::Goodbye);
+
+    // Anything else that key would sign — another certificate's revocation, a new order, the
+    // same payload under a kid — is refused.
+    for (auto [payload, kid] : std::vector<std::pair<std::string, std::optional<std::string>>>{
+             {R"({"certificate":"MIIC","reason":1})", std::nullopt},
+             {R"({"identifiers":[{"type":"dns","value":"example.com"}]})", std::nullopt},
+             {revocation, kCa + "/acct/1"}}) {
+        Session other({Operation::Revocation}, revocation);
+        RemoteSigner key(*other.client, KeyRole::Certificate);
+        std::string message;
+        CHECK(category_of([&] { key.sign_request(payload, kCa + "/revoke-cert", "bm9uY2U", kid); },
+                          &message) == Errc::Custody);
+        CHECK_THAT(message, Catch::Contains("signs only the revocation of the certificate"));
+        CHECK(other.end() == ServeEnd::PolicyRefusal);
+    }
 }
 
 TEST_CASE("custody builds the key change itself, only for a rollover", "[unit]") {
