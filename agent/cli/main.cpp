@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "agent/cli/command.h"
+#include "agent/custody/custody_connection.h"
 #include "agent/service/custody_run.h"
 #include "common/core_dumps.h"
 #include "common/error.h"
@@ -104,11 +105,11 @@ int main(int argc, char** argv) {
                     return *status;
             command.run();
         }
-        return 0;
+        return hwacme::custody::end_network_process(0);
     } catch (const hwacme::Error& e) {
         hwacme::log::error(std::string("hwacme: ") + e.what());
     } catch (const std::exception& e) {
         hwacme::log::error(std::string("hwacme: internal error: ") + e.what());
     }
-    return kFailure;
+    return hwacme::custody::end_network_process(kFailure);
 }

@@ -1,5 +1,8 @@
 #include "agent/custody/custody_connection.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <memory>
 
 namespace hwacme::custody {
@@ -22,6 +25,16 @@ void become_network_process(int fd) {
 
 const CustodyClient* network_client() {
     return client().get();
+}
+
+int end_network_process(int status) {
+#if defined(__SANITIZE_ADDRESS__)
+    return status;
+#else
+    if (!network_client()) return status;
+    std::fflush(nullptr);
+    ::_exit(status);
+#endif
 }
 
 }  // namespace hwacme::custody

@@ -47,7 +47,8 @@ public:
 
 private:
     PolicyTerms terms_;
-    std::string origin_;  ///< "https://host:port"
+    std::string origin_;                        ///< "https://host:port"
+    std::vector<std::string> origin_prefixes_;  ///< "https://host:port/", "https://host/"
 };
 
 }  // namespace hwacme::custody

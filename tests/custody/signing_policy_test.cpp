@@ -49,6 +49,17 @@ TEST_CASE("a directory without a port keeps its scheme's default", "[unit]") {
     auto policy = policy_for("https://acme-v02.api.letsencrypt.org/directory");
     CHECK(policy.origin() == "https://acme-v02.api.letsencrypt.org:443");
     CHECK_NOTHROW(policy.allow_url("https://acme-v02.api.letsencrypt.org:443/acme/new-order"));
+    CHECK_NOTHROW(policy.allow_url("https://acme-v02.api.letsencrypt.org/acme/new-order"));
+    CHECK_NOTHROW(policy.allow_url("https://acme-v02.api.letsencrypt.org?x"));
+    for (const char* elsewhere :
+         {"https://acme-v02.api.letsencrypt.org:8443/acme/new-order",
+          "https://acme-v02.api.letsencrypt.org.evil.example/acme/new-order",
+          "https://acme-v02.api.letsencrypt.org@evil.example/acme/new-order",
+          "http://acme-v02.api.letsencrypt.org/acme/new-order"}) {
+        INFO(elsewhere);
+        CHECK(refusal([&] { policy.allow_url(elsewhere); }).find("not on the CA's origin") !=
+              std::string::npos);
+    }
     CHECK_THROWS_AS(policy_for("/directory"), Error);
 }
 
