@@ -44,7 +44,7 @@ boost::json::array mailto_contacts(const std::vector<std::string>& emails) {
 
 std::string MacKeyBinding::bind(const signing::RequestSigner& account_key,
                                 const std::string& url) const {
-    return jose::external_account_binding(account_key.public_key().get(), eab_.kid, eab_.hmac_key,
+    return jose::external_account_binding(account_key.public_key().get(), eab_.kid, eab_.mac_key(),
                                           eab_.alg, url);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "agent/acme/client.h"
 #include "agent/signing/request_signer.h"
 #include "common/bytes.h"
+#include "common/secret_file.h"
 
 namespace hwacme::acme {
 
@@ -21,8 +23,11 @@ struct Account {
 /// A binding to an account the operator holds at the CA outside ACME (RFC 8555 §7.3.4).
 struct ExternalAccountBinding {
     std::string kid;
-    Bytes hmac_key;
+    /// Shared, never copied: wiped when the last holder lets it go.
+    std::shared_ptr<const Secret> hmac_key;
     std::string alg = "HS256";
+
+    ByteView mac_key() const { return hmac_key ? as_bytes(hmac_key->view()) : ByteView{}; }
 };
 
 /// Makes the externalAccountBinding member of a newAccount request (RFC 8555 §7.3.4): the HMAC

@@ -82,7 +82,7 @@ Response CustodyServer::binding(const EabRequest& request) const {
                             log::printable(request.kid) + "': this run was given no such EAB key");
     });
     auto account_key = keys_.key(KeyRole::Account).requests.public_key();
-    return JwsReply{jose::external_account_binding(account_key.get(), eab->kid, eab->hmac_key,
+    return JwsReply{jose::external_account_binding(account_key.get(), eab->kid, eab->mac_key(),
                                                    eab->alg, request.url)};
 }
 

@@ -21,7 +21,6 @@ std::unique_ptr<custody::RunKeys> make_run_keys(const RunOptions& options, custo
 AcmeContext::AcmeContext(const RunOptions& global_options, custody::KeyPlan plan)
     : confined((confine_network_process(global_options, {}), true)),
       global(global_options),
-      registry(make_registry()),
       http(global_options.http_options()),
       acme(http, global_options.server),
       keys(make_run_keys(global_options, std::move(plan))) {}

@@ -24,7 +24,7 @@ namespace hwacme::service {
 std::unique_ptr<custody::RunKeys> make_run_keys(const RunOptions& options, custody::KeyPlan plan);
 
 /// Everything a command needs to talk to the CA: one HTTP client (one TLS connection), the ACME
-/// transport, the keys of the run by role and the keystore backends. Keeps a reference to
+/// transport and the keys of the run by role. Keeps a reference to
 /// `global`, which must outlive it.
 class AcmeContext {
 public:
@@ -33,7 +33,6 @@ public:
     /// In a network process the sandbox is on before anything below is made.
     bool confined;
     const RunOptions& global;
-    keystore::Registry registry;
     http::Client http;
     acme::Client acme;
     std::unique_ptr<custody::RunKeys> keys;

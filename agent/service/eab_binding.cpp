@@ -1,5 +1,7 @@
 #include "agent/service/eab_binding.h"
 
+#include <openssl/crypto.h>
+
 #include "common/base64url.h"
 #include "common/error.h"
 #include "common/secret_file.h"
@@ -29,7 +31,11 @@ std::optional<acme::ExternalAccountBinding> load_eab(const std::string& kid,
         throw Error(Errc::InvalidArgument,
                     "the EAB MAC key in " + hmac_key_file + " is not base64url");
     }
-    return acme::ExternalAccountBinding{kid, std::move(key), alg};
+    // base64url_decode sizes its buffer once: wiping `key` leaves no copy of the MAC key behind.
+    auto held = std::make_shared<const Secret>(
+        Secret::copy_of({reinterpret_cast<const char*>(key.data()), key.size()}));
+    OPENSSL_cleanse(key.data(), key.size());
+    return acme::ExternalAccountBinding{kid, std::move(held), alg};
 }
 
 std::optional<EabSource> EabSource::of(const std::string& kid, const std::string& hmac_key_file,

@@ -60,7 +60,10 @@ struct Session {
                {}),
           server(policy, keys,
                  {.certificate_name = "web",
-                  .eab = acme::ExternalAccountBinding{"kid-1", Bytes(32, 0x42), "HS256"},
+                  .eab = acme::ExternalAccountBinding{"kid-1",
+                                                      std::make_shared<const Secret>(
+                                                          Secret::copy_of(std::string(32, 'B'))),
+                                                      "HS256"},
                   .revocation_payload = std::move(revocation_payload)}) {
         int fds[2];
         REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
