@@ -30,9 +30,12 @@ PEBBLE_WFE_NONCEREJECT=0 PEBBLE_VA_NOSLEEP=1 scripts/local-pebble start "$work/c
 source "$work/ca/env"
 export HWACME_SERVER=$PEBBLE_DIRECTORY HWACME_CA_BUNDLE=$PEBBLE_TLS_CA HWACME_STATE_DIR=$work/state
 
+# Two ports nothing listens on and Pebble was not told to use: its challenge ports are free
+# until hwacme listens on them.
 free_port_pair() {
-    local port
+    local port taken=" $PEBBLE_HTTP_PORT $PEBBLE_TLS_PORT "
     for port in $(shuf -i 40000-59998 -n 50); do
+        [[ $taken == *" $port "* || $taken == *" $((port + 1)) "* ]] && continue
         if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null &&
             ! (exec 3<>/dev/tcp/127.0.0.1/$((port + 1))) 2>/dev/null; then
             echo "$port"
@@ -57,14 +60,21 @@ pkcs11)
     ;;
 tpm)
     command -v swtpm >/dev/null || { echo "issue.sh: swtpm missing: apt-get install swtpm" >&2; exit 1; }
-    port=$(free_port_pair)
     mkdir -p "$work/tpm"
-    swtpm socket --tpm2 --tpmstate dir="$work/tpm" \
-        --server type=tcp,port="$port",bindaddr=127.0.0.1 \
-        --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-        --flags not-need-init,startup-clear &
-    swtpm_pid=$!
-    sleep 0.3
+    # Another program may take the pair between the check and swtpm's bind: try another pair.
+    for attempt in 1 2 3 4 5; do
+        port=$(free_port_pair)
+        swtpm socket --tpm2 --tpmstate dir="$work/tpm" \
+            --server type=tcp,port="$port",bindaddr=127.0.0.1 \
+            --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
+            --flags not-need-init,startup-clear &
+        swtpm_pid=$!
+        sleep 0.3
+        kill -0 "$swtpm_pid" 2>/dev/null && break
+        wait "$swtpm_pid" 2>/dev/null || true
+        swtpm_pid=
+        [[ $attempt == 5 ]] && { echo "issue.sh: swtpm did not start on 5 port pairs" >&2; exit 1; }
+    done
     export HWACME_TCTI="swtpm:host=127.0.0.1,port=$port"
     account_key="tpm2:path=$work/account.tss2.pem"
     certificate_key="tpm2:path=$work/web.tss2.pem"

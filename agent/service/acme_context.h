@@ -24,8 +24,8 @@ namespace hwacme::service {
 std::unique_ptr<custody::RunKeys> make_run_keys(const RunOptions& options, custody::KeyPlan plan);
 
 /// Everything a command needs to talk to the CA: one HTTP client (one TLS connection), the ACME
-/// transport and the keys of the run by role. Keeps a reference to
-/// `global`, which must outlive it.
+/// transport and the keys of the run by role. Keeps a reference to `global`, which must outlive
+/// it.
 class AcmeContext {
 public:
     explicit AcmeContext(const RunOptions& global, custody::KeyPlan plan = {});
