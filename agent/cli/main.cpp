@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
             // Custody returns the network process's status; the network process goes on.
             if (command.custody_plan && !global.single_process)
                 if (auto status = hwacme::service::run_as_custody(global, command.custody_plan()))
-                    return *status;
+                    hwacme::custody::end_split_process(*status);
             command.run();
         }
         return hwacme::custody::end_network_process(0);

@@ -22,7 +22,7 @@ Response CustodyClient::ask(const Request& request) const {
     Response response;
     try {
         write_frame(fd_, encode(request), Clock::now() + limit_);
-        response = decode_response(read_frame(fd_, Clock::now() + limit_));
+        response = decode_response(read_frame(fd_, Clock::now() + limit_, kAnswerSpin));
     } catch (const Error& e) {
         if (e.code() == Errc::Protocol) throw;
         throw Error(Errc::DeviceFailure,

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 namespace hwacme::custody {
@@ -27,14 +28,18 @@ const CustodyClient* network_client() {
     return client().get();
 }
 
-int end_network_process(int status) {
+void end_split_process(int status) {
 #if defined(__SANITIZE_ADDRESS__)
-    return status;
+    std::exit(status);
 #else
-    if (!network_client()) return status;
     std::fflush(nullptr);
     ::_exit(status);
 #endif
+}
+
+int end_network_process(int status) {
+    if (network_client()) end_split_process(status);
+    return status;
 }
 
 }  // namespace hwacme::custody

@@ -12,11 +12,14 @@ void become_network_process(int fd);
 /// process.
 const CustodyClient* network_client();
 
-/// In a network process: flushes stdout and stderr and ends the process with `status` at once.
-/// Its exit handlers and the destructors of the 40-odd libraries it shares with custody would
-/// only copy pages custody still maps (copy-on-write after the fork) to tear down what the
-/// kernel frees anyway; files it wrote were synced when written. Elsewhere returns `status`.
-/// An AddressSanitizer build exits as usual, so that LeakSanitizer checks the network process.
+/// Ends a process of a split run (custody once it has closed its keys and reaped the network
+/// process, or the network process) with `status` at once, after flushing stdout and stderr.
+/// Its exit handlers and the destructors of the 40-odd libraries would only copy pages the fork
+/// write-protected (copy-on-write) to tear down what the kernel frees anyway; files were synced
+/// when written. An AddressSanitizer build exits as usual, so that LeakSanitizer checks it.
+[[noreturn]] void end_split_process(int status);
+
+/// In a network process, end_split_process(status); elsewhere returns `status`.
 int end_network_process(int status);
 
 }  // namespace hwacme::custody

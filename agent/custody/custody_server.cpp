@@ -206,7 +206,7 @@ ServeEnd CustodyServer::serve(int fd, std::chrono::seconds idle_limit) const {
     for (;;) {
         Request request;
         try {
-            request = decode_request(read_frame(fd, Clock::now() + idle_limit));
+            request = decode_request(read_frame(fd, Clock::now() + idle_limit, kNextRequestSpin));
         } catch (const Error& e) {
             if (e.code() == Errc::Protocol) {
                 log::error("key custody: " + std::string(e.what()));

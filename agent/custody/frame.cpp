@@ -34,15 +34,11 @@ Wait wait_until(Deadline deadline) {
     return {deadline, std::to_string(ms) + " ms"};
 }
 
-// The other process usually answers within a device's signing time (tens of microseconds to a
-// few milliseconds); waking a process blocked in poll costs ~37 µs on a VM, more than a SoftHSM
-// signature. So a reader first polls without sleeping for this long.
-constexpr std::chrono::microseconds kSpin{150};
-
-/// Whether `fd` became ready for `events` before the deadline. Polls once even when the deadline
-/// has passed, so bytes already waiting are never reported as a timeout.
-bool ready(int fd, short events, Deadline deadline) {
-    for (auto spin_end = std::min(Clock::now() + kSpin, deadline); Clock::now() < spin_end;) {
+/// Whether `fd` became ready for `events` before the deadline, polling without sleeping for
+/// `spin` first. Polls once even when the deadline has passed, so bytes already waiting are
+/// never reported as a timeout.
+bool ready(int fd, short events, Deadline deadline, std::chrono::microseconds spin = kAnswerSpin) {
+    for (auto spin_end = std::min(Clock::now() + spin, deadline); Clock::now() < spin_end;) {
         pollfd entry{fd, events, 0};
         if (::poll(&entry, 1, 0) > 0) return true;
     }
@@ -98,8 +94,9 @@ constexpr std::size_t kPeekBytes = 4096;
 /// Waits for the first bytes of a frame and copies up to `out.size()` of them without taking
 /// them; 0 when the peer sent none before the deadline. Spinning on the peek itself, not on a
 /// poll and then a read, saves a system call per message, which a VM makes costly.
-std::size_t peek_start(int fd, std::span<std::uint8_t> out, const Wait& wait) {
-    auto spin_end = std::min(Clock::now() + kSpin, wait.deadline);
+std::size_t peek_start(int fd, std::span<std::uint8_t> out, const Wait& wait,
+                       std::chrono::microseconds spin) {
+    auto spin_end = std::min(Clock::now() + spin, wait.deadline);
     for (;;) {
         ssize_t n = ::recv(fd, out.data(), out.size(), MSG_PEEK | MSG_DONTWAIT);
         if (n > 0) return static_cast<std::size_t>(n);
@@ -109,7 +106,7 @@ std::size_t peek_start(int fd, std::span<std::uint8_t> out, const Wait& wait) {
         if (!try_again(errno))
             throw Error(Errc::Io, std::string("reading a frame failed: ") + std::strerror(errno));
         if (Clock::now() < spin_end) continue;
-        if (!ready(fd, POLLIN, wait.deadline)) return 0;
+        if (!ready(fd, POLLIN, wait.deadline, std::chrono::microseconds(0))) return 0;
     }
 }
 
@@ -152,10 +149,10 @@ void write_frame(int fd, ByteView body, Deadline deadline) {
     }
 }
 
-Bytes read_frame(int fd, Deadline deadline) {
+Bytes read_frame(int fd, Deadline deadline, std::chrono::microseconds spin) {
     Wait wait = wait_until(deadline);
     std::array<std::uint8_t, kPeekBytes> start{};
-    std::size_t seen = peek_start(fd, start, wait);
+    std::size_t seen = peek_start(fd, start, wait, spin);
     std::size_t length = 0;
     for (std::size_t i = 0; i < kLengthBytes && i < seen; ++i) length = (length << 8) | start[i];
     if (seen >= kLengthBytes) {

@@ -19,7 +19,18 @@ using Deadline = std::chrono::steady_clock::time_point;
 ///
 /// Errors: Errc::Io when the peer closed the connection, a read or write failed or the deadline
 /// passed; Errc::Protocol for a length of 0 or over the bound, found before any body is read.
+///
+/// A reader first polls without sleeping for `spin`: waking a process blocked in poll costs
+/// ~37 µs on a VM, more than a SoftHSM signature.
 void write_frame(int fd, ByteView body, Deadline deadline);
-Bytes read_frame(int fd, Deadline deadline);
+Bytes read_frame(int fd, Deadline deadline, std::chrono::microseconds spin);
+
+/// How long the network process spins for custody's answer: custody usually answers within a
+/// device's signing time (tens of microseconds to a few milliseconds).
+inline constexpr std::chrono::microseconds kAnswerSpin{150};
+/// How long custody spins for the next request: it comes at once when the network process signs
+/// several requests in a row, and after a round trip to the CA (milliseconds) otherwise, when
+/// spinning would only burn custody's CPU.
+inline constexpr std::chrono::microseconds kNextRequestSpin{30};
 
 }  // namespace hwacme::custody

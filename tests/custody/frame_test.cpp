@@ -54,7 +54,7 @@ void send_raw(int fd, ByteView bytes) {
 /// What read_frame threw: its category and message.
 Error read_error(int fd, Deadline deadline) {
     try {
-        read_frame(fd, deadline);
+        read_frame(fd, deadline, kAnswerSpin);
     } catch (const Error& e) {
         return e;
     }
@@ -84,7 +84,7 @@ TEST_CASE("a frame written on one end is read whole on the other", "[unit]") {
     Connection c = connected();
     const Bytes body{'h', 'e', 'l', 'l', 'o'};
     write_frame(c.ours.get(), body, soon());
-    CHECK(read_frame(c.peer.get(), soon()) == body);
+    CHECK(read_frame(c.peer.get(), soon(), kAnswerSpin) == body);
 }
 
 TEST_CASE("a frame of kMaxFrameBytes crosses a socket buffer smaller than itself", "[unit]") {
@@ -93,7 +93,7 @@ TEST_CASE("a frame of kMaxFrameBytes crosses a socket buffer smaller than itself
     REQUIRE(::setsockopt(c.ours.get(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
     Bytes body = pattern(kMaxFrameBytes);
     std::jthread writer([&] { write_frame(c.ours.get(), body, soon()); });
-    CHECK(read_frame(c.peer.get(), soon()) == body);
+    CHECK(read_frame(c.peer.get(), soon(), kAnswerSpin) == body);
 }
 
 TEST_CASE("a frame sent one byte at a time is reassembled", "[unit]") {
@@ -106,7 +106,7 @@ TEST_CASE("a frame sent one byte at a time is reassembled", "[unit]") {
             std::this_thread::yield();
         }
     });
-    CHECK(read_frame(c.ours.get(), soon()) == body);
+    CHECK(read_frame(c.ours.get(), soon(), kAnswerSpin) == body);
 }
 
 TEST_CASE("a peer that closes mid-frame is an I/O error saying how far it got", "[unit]") {
@@ -157,7 +157,8 @@ TEST_CASE("a silent peer makes read_frame fail with an I/O error at the deadline
 TEST_CASE("a frame already waiting is read even when the deadline has passed", "[unit]") {
     Connection c = connected();
     write_frame(c.peer.get(), Bytes{1, 2, 3}, soon());
-    CHECK(read_frame(c.ours.get(), std::chrono::steady_clock::now() - 1s) == Bytes{1, 2, 3});
+    CHECK(read_frame(c.ours.get(), std::chrono::steady_clock::now() - 1s, kAnswerSpin) ==
+          Bytes{1, 2, 3});
 }
 
 TEST_CASE("a peer that stops reading makes write_frame fail at the deadline", "[unit]") {
