@@ -45,6 +45,7 @@ private:
                                                         TimePoint now);
     std::string renew(TimePoint now);
     manage::PendingRenewal begin_renewal(TimePoint now);
+    void follow_configured_key(manage::PendingRenewal& pending);
     std::string obtain(manage::PendingRenewal& pending, const custody::HeldKey& key);
     std::string record_installed(const manage::InstalledCertificate& installed);
     std::optional<manage::SuggestedWindow> window_of_new(const std::string& ari_id,

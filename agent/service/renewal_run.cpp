@@ -147,6 +147,7 @@ std::optional<manage::SuggestedWindow> CertificateRenewal::fetch_window(
 std::string CertificateRenewal::renew(TimePoint now) {
     ca_.account();  // reach the CA and its account before a key is made for it
     manage::PendingRenewal pending = state_.pending ? *state_.pending : begin_renewal(now);
+    follow_configured_key(pending);
     const auto& key = ca_.context().keys->select_certificate(
         cert_.name, pending.key_generation,
         {keystore::KeyUri::parse(pending.key_uri), cert_.key_type, true});
@@ -172,6 +173,23 @@ std::string CertificateRenewal::renew(TimePoint now) {
         dispose_key();
         throw;
     }
+}
+
+/// The key a renewal uses is the one the configuration names now: key custody opens no other, so
+/// a renewal begun before the configuration's key changed goes on with the new key (the one it
+/// had is left in its device, never destroyed unasked).
+void CertificateRenewal::follow_configured_key(manage::PendingRenewal& pending) {
+    bool rotate = cert_.key_policy == config::KeyPolicy::Rotate;
+    std::string configured =
+        rotate ? config::key_uri_for_generation(cert_.key_uri, pending.key_generation)
+               : cert_.key_uri;
+    if (!rotate) pending.key_generation = 0;  // a reused key has none
+    if (pending.key_uri == configured) return;
+    log::warning(cert_.name + ": the configuration's key changed since this renewal began; using " +
+                 configured + " instead of " + pending.key_uri + ", which is left in its device");
+    pending.key_uri = configured;
+    state_.pending = pending;
+    save();
 }
 
 /// Names the key of the renewal and saves it before the key exists: a crash after the key was

@@ -171,3 +171,23 @@ esac
     CHECK(state.current->serial_hex == live);
     CHECK(state.history.size() == 2);
 }
+
+TEST_CASE("a pending renewal follows a key template changed since it began", "[pebble]") {
+    ServiceFixture f("hwacme-service-crash-e");
+    auto site = f.certificate("site");
+    auto crashed = crashed_before_key(f, site);
+    const auto old_key = generate_key(crashed.pending->key_uri);
+
+    // The operator moves the keys before the rerun: key custody opens only what the
+    // configuration names, so the rerun goes on with generation 2 at the new place.
+    site.key_uri = "file:" + (f.tmp / "moved").string() + "/site-{generation}.pem";
+    fs::create_directories(f.tmp / "moved");
+    f.renew(site);
+    auto state = f.state("site");
+    REQUIRE(state.current);
+    CHECK(state.current->key_uri == config::key_uri_for_generation(site.key_uri, 2));
+    CHECK(state.current->key_generation == 2);
+    CHECK(check_live_pair(site.output_dir) == state.current->key_uri);
+    // The key the renewal began with is left alone, in its device.
+    CHECK(key_spki(crashed.pending->key_uri) == old_key);
+}
