@@ -88,6 +88,9 @@ custody::HookReply ManagedCustody::deploy(const std::string& name) const {
     std::string what = "to run the deploy hook of " + name;
     if (dry_run_) refuse(what, "a dry run runs no deploy hook");
     if (configured.deploy_hook.empty()) refuse(what, "it has none");
+    // A run deploys each certificate once: a network process asking again would only have
+    // custody reload a server over and over.
+    if (!deployed_.insert(name).second) refuse(what, "it ran in this run already");
     auto state = manage::load_certificate_state(state_dir_, name);
     if (!state.current) refuse(what, "it has no installed certificate");
     try {

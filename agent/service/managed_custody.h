@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "agent/config/config.h"
@@ -21,7 +22,7 @@ namespace hwacme::service {
 ///   retired or serving when the run began, and it is neither current nor pending; a dry run
 ///   destroys only the keys it generated;
 /// - a deploy hook is the configured program, with the event built from the state's current
-///   release; a dry run runs none.
+///   release, run at most once per certificate and run; a dry run runs none.
 class ManagedCustody final : public custody::ManagedCertificates {
 public:
     ManagedCustody(std::vector<config::CertificateConfig> certificates,
@@ -40,6 +41,7 @@ private:
     std::filesystem::path state_dir_;
     bool dry_run_;
     std::map<std::string, manage::CertificateState> at_start_;
+    mutable std::set<std::string> deployed_;  ///< certificates whose hook ran in this run
 };
 
 /// What custody holds and agrees to for `renew`: the configured account key, each selected

@@ -173,13 +173,15 @@ TEST_CASE("custody runs the configured deploy hook with the event of the live re
 
     auto reply = custody.deploy("www");
     CHECK(reply.succeeded);
+    CHECK_THAT(refusal([&] { custody.deploy("www"); }), Contains("it ran in this run already"));
     std::ifstream told(tmp / "told");
     std::string text((std::istreambuf_iterator<char>(told)), {});
     CHECK(text == "03 " + (certificate.output_dir / "current" / "cert.pem").string());
 
     state.current->serial_hex = "04";
     manage::save_certificate_state(tmp / "state", "www", state);
-    auto failed = custody.deploy("www");
+    service::ManagedCustody next_run({certificate}, tmp / "state", false);
+    auto failed = next_run.deploy("www");
     CHECK_FALSE(failed.succeeded);
     CHECK_THAT(failed.outcome, Contains("the deploy hook " + hook.string() + " failed"));
 
