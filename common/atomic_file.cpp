@@ -75,4 +75,34 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
     }
 }
 
+std::optional<std::string> read_state_file(const std::filesystem::path& path) {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (fd.get() < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        if (errno == ELOOP)
+            throw Error(Errc::Io, "the state file " + path.string() +
+                                      " is a symbolic link; hwacme follows none");
+        throw_errno("cannot read", path);
+    }
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) throw_errno("cannot read", path);
+    if (!S_ISREG(info.st_mode))
+        throw Error(Errc::Io, "the state file " + path.string() + " is not a regular file");
+    if (static_cast<std::size_t>(info.st_size) > kMaxStateFileBytes)
+        throw Error(Errc::Io, "the state file " + path.string() + " holds more than " +
+                                  std::to_string(kMaxStateFileBytes) + " bytes");
+    std::string text(static_cast<std::size_t>(info.st_size), '\0');
+    std::size_t got = 0;
+    while (got < text.size()) {
+        ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno("cannot read", path);
+        if (n == 0) break;  // shrunk while read: what is there is parsed, and refused if torn
+        got += static_cast<std::size_t>(n);
+    }
+    text.resize(got);
+    return text;
+}
+
 }  // namespace hwacme

@@ -203,13 +203,9 @@ std::filesystem::path certificate_state_path(const std::filesystem::path& state_
 CertificateState load_certificate_state(const std::filesystem::path& state_dir,
                                         const std::string& name) {
     auto path = certificate_state_path(state_dir, name);
-    std::string text;
-    try {
-        text = read_file(path);
-    } catch (const Error& e) {
-        if (e.code() == Errc::NotFound) return {};
-        throw;
-    }
+    auto read = read_state_file(path);
+    if (!read) return {};
+    const std::string& text = *read;
     // Never reset a state that does not read: it may be the only record of a key in a device.
     auto corrupt = [&](const std::string& why) {
         return Error(Errc::Io, "the certificate state " + path.string() + " is corrupt (" + why +

@@ -33,7 +33,7 @@ std::filesystem::path account_state_path(const std::filesystem::path& state_dir,
 std::optional<AccountState> load_account_state(const std::filesystem::path& state_dir,
                                                const std::string& directory_url) {
     auto path = account_state_path(state_dir, directory_url);
-    auto text = read_file_if_exists(path);
+    auto text = read_state_file(path);
     if (!text) return std::nullopt;
     boost::system::error_code ec;
     auto value = boost::json::parse(*text, ec);

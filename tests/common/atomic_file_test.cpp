@@ -49,3 +49,24 @@ TEST_CASE("reading a missing file is NotFound", "[unit]") {
         CHECK(e.code() == Errc::NotFound);
     }
 }
+
+TEST_CASE("a state file is read only as a regular file of bounded size, never through a link",
+          "[unit]") {
+    auto tmp = fresh_dir("state-file");
+    auto state = tmp / "state.json";
+    CHECK_FALSE(read_state_file(state).has_value());
+    write_file_atomic(state, "{}");
+    CHECK(read_state_file(state) == std::optional<std::string>("{}"));
+
+    // What a subverted network process could leave for key custody to read.
+    fs::create_symlink("/etc/hostname", tmp / "link.json");
+    CHECK_THROWS_WITH(read_state_file(tmp / "link.json"), Catch::Contains("is a symbolic link"));
+    REQUIRE(::mkfifo((tmp / "fifo.json").c_str(), 0600) == 0);
+    CHECK_THROWS_WITH(read_state_file(tmp / "fifo.json"), Catch::Contains("is not a regular file"));
+    fs::create_directory(tmp / "dir.json");
+    CHECK_THROWS_WITH(read_state_file(tmp / "dir.json"), Catch::Contains("is not a regular file"));
+    write_file_atomic(tmp / "big.json", std::string(kMaxStateFileBytes + 1, ' '));
+    CHECK_THROWS_WITH(read_state_file(tmp / "big.json"),
+                      Catch::Contains("holds more than 1048576 bytes"));
+    fs::remove_all(tmp);
+}
