@@ -2,6 +2,8 @@
 
 #include <openssl/x509.h>
 
+#include <algorithm>
+
 #include "agent/acme/dns01_solver.h"
 #include "agent/jose/eab.h"
 #include "common/error.h"
@@ -114,15 +116,17 @@ Response CustodyServer::select_certificate(const CertificateKeyRequest& request)
     within_policy([&] { spec = managed().key_of(request.certificate, request.generation); });
     const auto& held = keys_.select_certificate(request.certificate, request.generation, spec);
     selected_ = request.certificate;
-    if (held.generated) generated_.insert(held.uri);
+    if (held.generated) generated_.push_back(spec.uri);
     return PublicKeyReply{spki_der(held.requests.public_key().get()), held.uri, held.generated,
                           held.key_type};
 }
 
 Response CustodyServer::destroy(const DestroyKeyRequest& request) const {
     within_policy([&] {
-        managed().allow_destroy(request.certificate, request.key_uri,
-                                generated_.contains(request.key_uri));
+        auto uri = keystore::KeyUri::parse(request.key_uri);
+        managed().allow_destroy(
+            request.certificate, request.key_uri,
+            std::find(generated_.begin(), generated_.end(), uri) != generated_.end());
     });
     keys_.destroy_key(request.certificate, request.key_uri);
     log::info("key custody destroyed " + log::printable(request.key_uri) + " of " +

@@ -5,8 +5,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
+#include <vector>
 
 #include "agent/acme/account.h"
 #include "agent/custody/managed_certificates.h"
@@ -81,7 +81,9 @@ private:
     CustodyDuties duties_;
     mutable bool refused_by_policy_ = false;
     mutable std::string selected_ = duties_.certificate_name;
-    mutable std::set<std::string> generated_;  ///< key URIs custody made in this run
+    /// The keys custody made in this run, as the configuration names them (a device's own form
+    /// of a URI, with its id and type, differs).
+    mutable std::vector<keystore::KeyUri> generated_;
 };
 
 }  // namespace hwacme::custody

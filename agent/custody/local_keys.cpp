@@ -70,11 +70,17 @@ const HeldKey& LocalKeys::select_certificate(const std::string&, std::uint32_t,
 
 void LocalKeys::destroy_key(const std::string&, const std::string& key_uri) {
     auto uri = keystore::KeyUri::parse(key_uri);
-    // A key is closed before it is destroyed: a token may refuse to destroy an object that a
-    // session of its own still uses.
-    for (auto it = opened_.begin(); it != opened_.end();)
-        it = keystore::KeyUri::parse(it->second->key->uri()) == uri ? opened_.erase(it)
-                                                                    : std::next(it);
+    // A key the run holds is closed before it is destroyed (a token may refuse to destroy an
+    // object a session of its own still uses), and its role is left empty: nothing may open,
+    // or generate, it again in this run.
+    for (auto role : {KeyRole::Account, KeyRole::Certificate, KeyRole::NewAccountKey}) {
+        auto& spec = role == KeyRole::Account       ? plan_.account
+                     : role == KeyRole::Certificate ? plan_.certificate
+                                                    : plan_.new_account_key;
+        if (!spec || !(spec->uri == uri)) continue;
+        opened_.erase(role);
+        spec.reset();
+    }
     auto store = registry_.open_keystore(uri, options_);
     try {
         keystore::require_ability(store->removal(), uri, "destroy keys").remove(uri);

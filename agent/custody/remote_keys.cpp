@@ -37,9 +37,9 @@ const HeldKey& RemoteKeys::select_certificate(const std::string& certificate,
 }
 
 void RemoteKeys::destroy_key(const std::string& certificate, const std::string& key_uri) {
-    if (auto found = remote_.find(KeyRole::Certificate);
-        found != remote_.end() && found->second->held.uri == key_uri)
-        remote_.erase(found);
+    // Custody names a key in its device's own form (with its id and type): the one destroyed
+    // may be the certificate key selected last, which is then asked for no more.
+    remote_.erase(KeyRole::Certificate);
     if (!std::holds_alternative<Done>(client_.ask(DestroyKeyRequest{certificate, key_uri})))
         throw Error(Errc::Protocol, "key custody answered a destroy request with another reply");
 }

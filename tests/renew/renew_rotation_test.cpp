@@ -201,4 +201,13 @@ TEST_CASE("renew rotates file pkcs11 and tpm2 keys and destroys retired ones aft
         CHECK(files_in(tmp / "file-keys") == std::set<std::string>{"web-1.pem"});
         CHECK(files_in(tmp / "tpm-keys") == std::set<std::string>{"db-1.tss2.pem"});
     }
+
+    SECTION("a dry run destroys the key it generated in the token again") {
+        auto dry = run_configured(config, {"renew", "--dry-run", "--cert", "api"}, env);
+        INFO("dry run stderr: " << dry.stderr_text);
+        REQUIRE(dry.exit_code == 0);
+        CHECK(dry.stdout_text.find("dry run: api: renewed") != std::string::npos);
+        CHECK_THAT(dry.stderr_text, Catch::Contains("destroyed the dry run's key"));
+        CHECK(token_key_labels(token.token_uri()) == std::set<std::string>{"api-1"});
+    }
 }
