@@ -6,6 +6,7 @@
 #include "agent/service/ca_session.h"
 #include "agent/service/certificate_deploy.h"
 #include "common/error.h"
+#include "common/folder_removal.h"
 #include "common/log.h"
 
 namespace hwacme::service {
@@ -101,7 +102,9 @@ custody::HookReply ManagedCustody::deploy(const std::string& name) const {
     }
 }
 
-CustodyPlan renew_custody_plan(const RunOptions& command_line, ManagedRunRequest& request) {
+namespace {
+
+CustodyPlan plan_renewal(const RunOptions& command_line, ManagedRunRequest& request) {
     auto config = config::load_config(command_line.config_path);
     auto certificates = selected_certificates(config, request.names);
     RunOptions options = managed_options(command_line, config, request.dry_run);
@@ -136,6 +139,26 @@ CustodyPlan renew_custody_plan(const RunOptions& command_line, ManagedRunRequest
     if (!saved || saved->account_key_uri != account_key_uri(options, account))
         bind_account_in_custody(account, plan);
     return plan;
+}
+
+}  // namespace
+
+CustodyPlan renew_custody_plan(const RunOptions& command_line, ManagedRunRequest& request) {
+    try {
+        return plan_renewal(command_line, request);
+    } catch (...) {
+        // A plan that fails starts no run: the scratch folder it made goes at once, and the
+        // failure to report stays the plan's.
+        if (request.dry_run_folder) {
+            try {
+                remove_folder_tree(*request.dry_run_folder);
+            } catch (const Error& e) {
+                log::warning(e.what());
+            }
+        }
+        request.dry_run_folder.reset();
+        throw;
+    }
 }
 
 }  // namespace hwacme::service

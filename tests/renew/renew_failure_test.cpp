@@ -150,3 +150,24 @@ TEST_CASE(
         CHECK(slurp(tmp / "first.out").find("good: renewed") != std::string::npos);
     }
 }
+
+TEST_CASE("a dry run whose plan fails leaves no scratch folder behind", "[cli]") {
+    TempDir tmp("hwacme-renew-dry-plan");
+    fs::create_directories(tmp / "temp");
+    write_text(tmp / "hwacme.json",
+               R"({"state_dir": ")" + (tmp / "state").string() +
+                   R"(", "ca": {"directory": "https://127.0.0.1:1/dir", "account_key": "file:)" +
+                   (tmp / "account.pem").string() +
+                   R"(", "agree_tos": true, "eab": {"kid": "k1", "hmac_key_file": ")" +
+                   (tmp / "missing.key").string() +
+                   R"("}}, "certificates": [{"name": "www", "identifiers": ["www.example.com"],
+                   "key": "file:)" +
+                   (tmp / "www-{generation}.pem").string() + R"(", "output_dir": ")" +
+                   (tmp / "out").string() + R"("}]})");
+    // Key custody makes the dry run's scratch folder in TMPDIR before it reads the EAB key.
+    auto dry = run_configured(tmp / "hwacme.json", {"renew", "--dry-run"},
+                              {"TMPDIR=" + (tmp / "temp").string()});
+    CHECK(dry.exit_code != 0);
+    CHECK_THAT(dry.stderr_text, Catch::Contains("the EAB MAC key file"));
+    CHECK(files_in(tmp / "temp").empty());
+}
