@@ -95,7 +95,7 @@ custody::HookReply ManagedCustody::deploy(const std::string& name) const {
     auto state = manage::load_certificate_state(state_dir_, name);
     if (!state.current) refuse(what, "it has no installed certificate");
     try {
-        manage::run_deploy_hook(configured.deploy_hook, deploy_event(configured, *state.current));
+        run_certificate_deploy_hook(configured, *state.current);
         return {true, "exit status 0"};
     } catch (const Error& e) {
         return {false, log::printable(e.what(), 200)};
