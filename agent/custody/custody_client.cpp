@@ -21,8 +21,8 @@ Reply expect(Response response, const char* what) {
 Response CustodyClient::ask(const Request& request) const {
     Response response;
     try {
-        write_frame(fd_, encode(request), Clock::now() + limit_);
-        response = decode_response(read_frame(fd_, Clock::now() + limit_, kAnswerSpin));
+        link_.send(encode(request));
+        response = decode_response(link_.receive(Clock::now() + limit_, kAnswerSpin));
     } catch (const Error& e) {
         if (e.code() == Errc::Protocol) throw;
         throw Error(Errc::DeviceFailure,
@@ -34,7 +34,7 @@ Response CustodyClient::ask(const Request& request) const {
 }
 
 void CustodyClient::goodbye() const {
-    write_frame(fd_, encode(Request{Goodbye{}}), Clock::now() + limit_);
+    link_.send(encode(Request{Goodbye{}}));
 }
 
 EvpPkeyPtr RemoteSigner::public_key() const {

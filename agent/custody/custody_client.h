@@ -13,7 +13,9 @@ class CustodyClient {
 public:
     /// `answer_limit`: how long custody may take for one answer (a TPM signs in tens of
     /// milliseconds; a token asking for a PIN per signature takes longer).
-    CustodyClient(int fd, std::chrono::seconds answer_limit) : fd_(fd), limit_(answer_limit) {}
+    /// `link` must outlive the client.
+    CustodyClient(Link& link, std::chrono::seconds answer_limit)
+        : link_(link), limit_(answer_limit) {}
 
     /// The reply to `request`. A Refused reply is thrown as Error{its category, its message};
     /// custody gone or silent is Error{DeviceFailure}.
@@ -22,7 +24,7 @@ public:
     void goodbye() const;
 
 private:
-    int fd_;
+    Link& link_;
     std::chrono::seconds limit_;
 };
 

@@ -13,6 +13,11 @@ namespace {
 // generating RSA-4096 may take minutes.
 constexpr std::chrono::seconds kAnswerLimit{330};
 
+std::unique_ptr<Link>& link_to_custody() {
+    static std::unique_ptr<Link> the_link;
+    return the_link;
+}
+
 std::unique_ptr<CustodyClient>& client() {
     static std::unique_ptr<CustodyClient> the_client;
     return the_client;
@@ -20,8 +25,9 @@ std::unique_ptr<CustodyClient>& client() {
 
 }  // namespace
 
-void become_network_process(int fd) {
-    client() = std::make_unique<CustodyClient>(fd, kAnswerLimit);
+void become_network_process(Link link) {
+    link_to_custody() = std::make_unique<Link>(std::move(link));
+    client() = std::make_unique<CustodyClient>(*link_to_custody(), kAnswerLimit);
 }
 
 const CustodyClient* network_client() {

@@ -4,9 +4,9 @@
 
 namespace hwacme::custody {
 
-/// In the network process: the client to custody over `fd`, custody's socketpair end given to
-/// it at the fork. Called once, right after the fork.
-void become_network_process(int fd);
+/// In the network process: the client to custody over `link`, the end given to it at the fork.
+/// Called once, right after the fork.
+void become_network_process(Link link);
 
 /// The client to custody in the network process; nullptr in custody and in a run in one
 /// process.

@@ -14,7 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::chrono::seconds kReplyLimit{10};
 // A DNS hook calls a provider's API; the network process waits for custody meanwhile, and
 // asks for no more than what its run has left.
 constexpr std::chrono::seconds kHookLimit{kMaxHookSeconds};
@@ -114,11 +113,18 @@ const ManagedCertificates& CustodyServer::managed() const {
 Response CustodyServer::select_certificate(const CertificateKeyRequest& request) const {
     KeySpec spec;
     within_policy([&] { spec = managed().key_of(request.certificate, request.generation); });
+    spki_by_uri_.clear();
     const auto& held = keys_.select_certificate(request.certificate, request.generation, spec);
     selected_ = request.certificate;
     if (held.generated) generated_.push_back(spec.uri);
-    return PublicKeyReply{spki_der(held.requests.public_key().get()), held.uri, held.generated,
-                          held.key_type};
+    return public_key_reply(held);
+}
+
+PublicKeyReply CustodyServer::public_key_reply(const HeldKey& held) const {
+    auto known = spki_by_uri_.find(held.uri);
+    if (known == spki_by_uri_.end())
+        known = spki_by_uri_.emplace(held.uri, spki_der(held.requests.public_key().get())).first;
+    return PublicKeyReply{known->second, held.uri, held.generated, held.key_type};
 }
 
 Response CustodyServer::destroy(const DestroyKeyRequest& request) const {
@@ -129,6 +135,8 @@ Response CustodyServer::destroy(const DestroyKeyRequest& request) const {
             std::find(generated_.begin(), generated_.end(), uri) != generated_.end());
     });
     keys_.destroy_key(request.certificate, request.key_uri);
+    // A key made again under the same name is another key.
+    spki_by_uri_.clear();
     log::info("key custody destroyed " + log::printable(request.key_uri) + " of " +
               request.certificate);
     return Done{};
@@ -171,9 +179,7 @@ std::optional<Response> CustodyServer::answer(const Request& request) const {
             [&](const auto& asked) -> std::optional<Response> {
                 using Asked = std::decay_t<decltype(asked)>;
                 if constexpr (std::is_same_v<Asked, PublicKeyRequest>) {
-                    const auto& held = keys_.key(asked.role);
-                    return PublicKeyReply{spki_der(held.requests.public_key().get()), held.uri,
-                                          held.generated, held.key_type};
+                    return public_key_reply(keys_.key(asked.role));
                 } else if constexpr (std::is_same_v<Asked, SignRequest>) {
                     return sign(asked);
                 } else if constexpr (std::is_same_v<Asked, CsrRequest>) {
@@ -206,11 +212,11 @@ std::optional<Response> CustodyServer::answer(const Request& request) const {
     }
 }
 
-ServeEnd CustodyServer::serve(int fd, std::chrono::seconds idle_limit) const {
+ServeEnd CustodyServer::serve(Link& link, std::chrono::seconds idle_limit) const {
     for (;;) {
         Request request;
         try {
-            request = decode_request(read_frame(fd, Clock::now() + idle_limit, kNextRequestSpin));
+            request = decode_request(link.receive(Clock::now() + idle_limit, kNextRequestSpin));
         } catch (const Error& e) {
             if (e.code() == Errc::Protocol) {
                 log::error("key custody: " + std::string(e.what()));
@@ -224,7 +230,7 @@ ServeEnd CustodyServer::serve(int fd, std::chrono::seconds idle_limit) const {
         // the run's last line is the network process's error.
         if (refused_by_policy_) log::error(std::get<Refused>(*response).message);
         try {
-            write_frame(fd, encode(*response), Clock::now() + kReplyLimit);
+            link.send(encode(*response));
         } catch (const Error&) {
             // The network process ended (or stopped reading) between asking and hearing back.
             return ServeEnd::PeerClosed;

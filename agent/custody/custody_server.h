@@ -57,10 +57,10 @@ public:
     /// given; then the hook's outcome.
     HookReply run_dns_hook(const DnsHookRequest& request) const;
 
-    /// Serves the requests arriving on `fd` until one of the ServeEnd reasons, waiting at most
+    /// Serves the requests arriving on `link` until one of the ServeEnd reasons, waiting at most
     /// `idle_limit` for each (a run's whole timeout: the network process asks between its own
     /// waits on the CA).
-    ServeEnd serve(int fd, std::chrono::seconds idle_limit) const;
+    ServeEnd serve(Link& link, std::chrono::seconds idle_limit) const;
 
 private:
     Response sign(const SignRequest& request) const;
@@ -72,6 +72,7 @@ private:
     Response destroy(const DestroyKeyRequest& request) const;
     HookReply deploy(const DeployHookRequest& request) const;
     const ManagedCertificates& managed() const;
+    PublicKeyReply public_key_reply(const HeldKey& held) const;
     /// Runs the policy's checks of one request, remembering a refusal among them: only those
     /// end the run from custody's side (a key that fails is the network process's to report).
     void within_policy(const std::function<void()>& checks) const;
@@ -84,6 +85,9 @@ private:
     /// The keys custody made in this run, as the configuration names them (a device's own form
     /// of a URI, with its id and type, differs).
     mutable std::vector<keystore::KeyUri> generated_;
+    /// Each held key's public half as the wire carries it, by URI (OpenSSL takes ~70 µs to
+    /// encode one); forgotten whenever a key may be replaced.
+    mutable std::map<std::string, Bytes> spki_by_uri_;
 };
 
 }  // namespace hwacme::custody

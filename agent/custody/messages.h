@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "agent/custody/frame.h"
+#include "agent/custody/link.h"
 #include "common/bytes.h"
 #include "common/error.h"
 

@@ -1,7 +1,6 @@
 #include "agent/custody/network_process.h"
 
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,11 +89,7 @@ int shell_status(int status) {
 
 std::optional<NetworkProcess> NetworkProcess::fork(
     const std::vector<std::string>& secret_variables) {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw Error(Errc::Io, std::string("cannot make the socketpair to the network process: ") +
-                                  std::strerror(errno));
-    Fd custody_end(fds[0]), network_end(fds[1]);
+    auto link = Link::make_pair();
     // Nothing buffered may be written twice.
     std::fflush(nullptr);
     pid_t custody = ::getpid();
@@ -105,20 +100,20 @@ std::optional<NetworkProcess> NetworkProcess::fork(
     if (pid == 0) {
         end_with(custody);
         set_run_pid(custody);
-        int fd = network_end.release();
-        custody_end = Fd(-1);
+        link.custody.close();
+        int fd = link.network.socket();
         if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
         ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
         wipe_environment(secret_variables);
-        become_network_process(fd);
+        become_network_process(std::move(link.network));
         return std::nullopt;
     }
     forward_signals_to(pid);
-    return NetworkProcess(pid, std::move(custody_end));
+    return NetworkProcess(pid, std::move(link.custody));
 }
 
 NetworkProcess::NetworkProcess(NetworkProcess&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), fd_(std::move(other.fd_)) {}
+    : pid_(std::exchange(other.pid_, -1)), link_(std::move(other.link_)) {}
 
 NetworkProcess::~NetworkProcess() {
     if (pid_ <= 0) return;
@@ -130,7 +125,7 @@ NetworkProcess::~NetworkProcess() {
 }
 
 int NetworkProcess::wait(std::chrono::seconds grace) {
-    fd_ = Fd(-1);
+    link_.close();
     auto deadline = std::chrono::steady_clock::now() + grace;
     int status = 0;
     for (;;) {

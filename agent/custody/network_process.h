@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "common/fd.h"
+#include "agent/custody/link.h"
 
 namespace hwacme::custody {
 
-/// The network process custody forks, connected to it by a socketpair. Not copyable; the
+/// The network process custody forks, connected to it by a Link. Not copyable; the
 /// destructor kills and reaps a process still running.
 class NetworkProcess {
 public:
@@ -29,8 +29,8 @@ public:
     NetworkProcess& operator=(NetworkProcess&&) = delete;
     ~NetworkProcess();
 
-    /// Custody's end of the socketpair.
-    int fd() const { return fd_.get(); }
+    /// Custody's end of the link.
+    Link& link() { return link_; }
     pid_t pid() const { return pid_; }
 
     /// Closes custody's end, waits up to `grace` for the process to end (then kills it) and
@@ -39,10 +39,10 @@ public:
     int wait(std::chrono::seconds grace);
 
 private:
-    NetworkProcess(pid_t pid, Fd fd) : pid_(pid), fd_(std::move(fd)) {}
+    NetworkProcess(pid_t pid, Link link) : pid_(pid), link_(std::move(link)) {}
 
     pid_t pid_;
-    Fd fd_;
+    Link link_;
 };
 
 }  // namespace hwacme::custody

@@ -60,7 +60,7 @@ std::optional<int> run_as_custody(const RunOptions& options, const CustodyPlan& 
         custody::LocalKeys keys(make_registry(), plan.keys,
                                 plan.keystore.value_or(options.keystore_options()));
         custody::CustodyServer server(policy, keys, plan.duties);
-        end = server.serve(network.fd(), plan.idle_limit);
+        end = server.serve(network.link(), plan.idle_limit);
         // The keys close here, before the network process is waited for: custody logs out and
         // flushes its TPM objects whatever that process does next.
     }

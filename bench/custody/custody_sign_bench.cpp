@@ -1,14 +1,14 @@
 // Account-request signatures per second on one SoftHSM key, three ways, in one run:
 //   in_process      — KeySigner::sign_request: the JWS as hwacme makes it today;
-//   through_custody — RemoteSigner::sign_request: the same request framed over a socketpair to a
+//   through_custody — RemoteSigner::sign_request: the same request sent over a custody Link to a
 //                     CustodyServer, which checks the policy, builds the JWS and answers;
 //   c_sign          — a bare C_SignInit + C_Sign loop over a precomputed digest (the floor);
-//   round_trip      — the wire alone: a public key request custody answers without the device.
+//   round_trip      — the wire alone: a public key request custody answers without the device
+//                     (from the encoding it keeps after the first).
 // Target (key custody design): through_custody ≥ 0.9 × c_sign. The server runs in a thread of
-// this process: the round trip costs the same system calls and context switches as one to a
-// process of its own. Run it as bench/sign.sh does, repeated and interleaved.
+// this process: the round trip shares the same pages and wakes the same way as one to a process
+// of its own. Run it as bench/sign.sh does, repeated and interleaved.
 #include <benchmark/benchmark.h>
-#include <sys/socket.h>
 
 #include <future>
 #include <memory>
@@ -18,7 +18,6 @@
 #include "agent/custody/custody_server.h"
 #include "agent/custody/local_keys.h"
 #include "bench/pkcs11/bare_signers.h"
-#include "common/fd.h"
 #include "keystore/key_uri.h"
 #include "pkcs11/pkcs11_keystore.h"
 #include "tests/pkcs11/softhsm_fixture.h"
@@ -40,7 +39,7 @@ struct Env {
     std::optional<custody::SigningPolicy> policy;
     std::optional<custody::LocalKeys> held;
     std::optional<custody::CustodyServer> server;
-    Fd custody_end{-1}, network_end{-1};
+    custody::Link::Pair link = custody::Link::make_pair();
     std::future<custody::ServeEnd> served;
     std::optional<custody::CustodyClient> client;
     std::optional<bench::BareCSign> c_sign;
@@ -58,13 +57,9 @@ struct Env {
                                           token.uri_for("account"))}},
                      keystore::KeystoreOptions{});
         server.emplace(*policy, *held, custody::CustodyDuties{});
-        int fds[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) std::abort();
-        custody_end = Fd(fds[0]);
-        network_end = Fd(fds[1]);
-        served = std::async(std::launch::async,
-                            [this] { return server->serve(custody_end.get(), kLimit); });
-        client.emplace(network_end.get(), kLimit);
+        served =
+            std::async(std::launch::async, [this] { return server->serve(link.custody, kLimit); });
+        client.emplace(link.network, kLimit);
         c_sign.emplace(test::SoftHsmToken::module_path(), token.token_label(), "account", true);
     }
     ~Env() {

@@ -1,7 +1,6 @@
-// Custody and network ends of the wire in one process, joined by a socketpair: what crosses it,
+// Custody and network ends of the wire in one process, joined by a link: what crosses it,
 // what custody refuses, and how each side ends when the other goes.
 #include <openssl/x509.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -13,7 +12,6 @@
 #include "agent/custody/local_keys.h"
 #include "common/base64url.h"
 #include "common/error.h"
-#include "common/fd.h"
 #include "keystore/file_keystore.h"
 #include "tests/jose/memory_key.h"
 #include "tests/support/temp_dir.h"
@@ -42,7 +40,7 @@ keystore::Registry file_registry() {
     return registry;
 }
 
-/// Custody serving on one end of a socketpair in a thread; the test is the network process.
+/// Custody serving on one end of a link in a thread; the test is the network process.
 struct Session {
     Session(std::set<Operation> operations = {},
             std::optional<std::string> revocation_payload = std::nullopt)
@@ -65,13 +63,9 @@ struct Session {
                                                           Secret::copy_of(std::string(32, 'B'))),
                                                       "HS256"},
                   .revocation_payload = std::move(revocation_payload)}) {
-        int fds[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-        custody_end = Fd(fds[0]);
-        network_end = Fd(fds[1]);
-        ended = std::async(std::launch::async,
-                           [this] { return server.serve(custody_end.get(), kLimit); });
-        client = std::make_unique<CustodyClient>(network_end.get(), kLimit);
+        ended =
+            std::async(std::launch::async, [this] { return server.serve(link.custody, kLimit); });
+        client = std::make_unique<CustodyClient>(link.network, kLimit);
     }
     ServeEnd end() { return ended.get(); }
 
@@ -80,7 +74,7 @@ struct Session {
     SigningPolicy policy;
     LocalKeys keys;
     CustodyServer server;
-    Fd custody_end{-1}, network_end{-1};
+    Link::Pair link = Link::make_pair();
     std::future<ServeEnd> ended;
     std::unique_ptr<CustodyClient> client;
 };
@@ -238,7 +232,7 @@ TEST_CASE("each side sees the other end: custody gone, network gone, garbage", "
         Session s;
         s.client->goodbye();
         CHECK(s.end() == ServeEnd::Goodbye);
-        s.custody_end = Fd(-1);
+        s.link.custody.close();
         RemoteSigner account(*s.client, KeyRole::Account);
         std::string message;
         CHECK(category_of([&] { account.public_key(); }, &message) == Errc::DeviceFailure);
@@ -246,21 +240,18 @@ TEST_CASE("each side sees the other end: custody gone, network gone, garbage", "
     }
     SECTION("network gone") {
         Session s;
-        s.network_end = Fd(-1);
+        s.link.network.close();
         CHECK(s.end() == ServeEnd::PeerClosed);
     }
     SECTION("network gone before its answer") {
         Session s;
-        write_frame(s.network_end.get(), encode(Request{PublicKeyRequest{KeyRole::Account}}),
-                    std::chrono::steady_clock::now() + kLimit);
-        ::shutdown(s.network_end.get(), SHUT_RD);
-        s.network_end = Fd(-1);
+        s.link.network.send(encode(Request{PublicKeyRequest{KeyRole::Account}}));
+        s.link.network.close();
         CHECK(s.end() == ServeEnd::PeerClosed);
     }
     SECTION("not a request") {
         Session s;
-        write_frame(s.network_end.get(), Bytes{0xff, 0x01},
-                    std::chrono::steady_clock::now() + kLimit);
+        s.link.network.send(Bytes{0xff, 0x01});
         CHECK(s.end() == ServeEnd::ProtocolError);
     }
 }
