@@ -30,7 +30,9 @@ struct Link::SharedPages {
             throw Error(Errc::Io, std::string("cannot map the pages custody and the network "
                                               "process share: ") +
                                       std::strerror(errno));
-        new (layout) Layout();
+        // Default-initialized: the counters start at 0, and the bodies are left as mmap gave
+        // them (zero) rather than written, which would fault in all 512 KiB.
+        new (layout) Layout;
     }
     ~SharedPages() { ::munmap(layout, sizeof(Layout)); }
     SharedPages(const SharedPages&) = delete;
