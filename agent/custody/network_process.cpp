@@ -1,6 +1,5 @@
 #include "agent/custody/network_process.h"
 
-#include <openssl/rand.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,16 +79,6 @@ void end_with(pid_t custody) {
         custody_ended(0);
 }
 
-/// Both processes draw random numbers: the network process for TLS, custody for signatures.
-/// Made once here, OpenSSL's generators are inherited, and each process reseeds its copy at its
-/// first draw after the fork (OpenSSL compares the process id it was seeded in), rather than
-/// building them anew in each process: about 2 ms of a run.
-void make_random_generators() {
-    unsigned char unused = 0;
-    if (RAND_bytes(&unused, 1) != 1 || RAND_priv_bytes(&unused, 1) != 1)
-        throw Error(Errc::Crypto, "OpenSSL's random generator cannot be seeded");
-}
-
 int shell_status(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -101,7 +90,6 @@ int shell_status(int status) {
 std::optional<NetworkProcess> NetworkProcess::fork(
     const std::vector<std::string>& secret_variables) {
     auto link = Link::make_pair();
-    make_random_generators();
     // Nothing buffered may be written twice.
     std::fflush(nullptr);
     pid_t custody = ::getpid();
