@@ -1,224 +1,38 @@
 #include "agent/sandbox/seccomp_filter.h"
 
-#include <sched.h>
-#include <seccomp.h>
-#include <sys/ioctl.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <set>
-#include <string_view>
+#include <string>
 #include <vector>
 
-#include "common/c_handle.h"
-#include "common/error.h"
+#include "agent/sandbox/seccomp_program.h"
 
 namespace hwacme::sandbox {
 namespace {
 
-using ScmpFilter = CHandle<void, &seccomp_release>;
-
-/// One allowed call; when `when` is not empty, only with those argument values (all must hold).
-struct Rule {
-    int call;
-    std::vector<scmp_arg_cmp> when = {};
-};
-
-struct Group {
-    std::string_view why;
-    std::vector<Rule> rules;
-};
-
-scmp_arg_cmp arg_equals(unsigned arg, std::uint64_t value) {
-    return {arg, SCMP_CMP_EQ, value, 0};
+long seccomp(unsigned operation, unsigned flags, void* argument) {
+    return ::syscall(SYS_seccomp, operation, flags, argument);
 }
 
-scmp_arg_cmp arg_masked_equals(unsigned arg, std::uint64_t mask, std::uint64_t value) {
-    return {arg, SCMP_CMP_MASKED_EQ, mask, value};
-}
-
-// pthread_create's flags, and no namespace flag: a thread, never a new process or namespace.
-constexpr std::uint64_t kThreadFlags =
-    CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
-constexpr std::uint64_t kCloneFlagsChecked = kThreadFlags | CLONE_NEWNS | CLONE_NEWCGROUP |
-                                             CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
-                                             CLONE_NEWPID | CLONE_NEWNET;
-
-#if defined(__SANITIZE_ADDRESS__)
-// Only the AddressSanitizer build (never shipped): LeakSanitizer's check at exit stops every
-// thread from a tracer it clones sharing the memory, with ptrace. Without these the check would
-// kill the process it checks.
-constexpr bool kLeakSanitizerAtExit = true;
-#else
-constexpr bool kLeakSanitizerAtExit = false;
-#endif
-constexpr std::uint64_t kLeakTracerFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED;
-
-// The allow-list: the one place it is kept. Landlock, not this list, decides which files and
-// ports these calls may reach.
-std::vector<Group> allow_list() {
-    std::vector<Group> groups{
-        {"memory: malloc, thread stacks, the loader mapping NSS modules",
-         {{SCMP_SYS(brk)},
-          {SCMP_SYS(mmap)},
-          {SCMP_SYS(munmap)},
-          {SCMP_SYS(mprotect)},
-          {SCMP_SYS(mremap)},
-          {SCMP_SYS(madvise)}}},
-        {"threads: libcurl's resolver thread and the challenge servers' I/O thread",
-         {{SCMP_SYS(futex)},
-          {SCMP_SYS(set_robust_list)},
-          {SCMP_SYS(rseq)},
-          {SCMP_SYS(set_tid_address)},
-          {SCMP_SYS(gettid)},
-          {SCMP_SYS(sched_yield)},
-          {SCMP_SYS(sched_getaffinity)},
-          // clone3 passes its flags in memory a filter cannot read: it is refused with ENOSYS
-          // (see apply_seccomp) and glibc falls back to clone, whose flags are checked here.
-          {SCMP_SYS(clone), {arg_masked_equals(0, kCloneFlagsChecked, kThreadFlags)}}}},
-        {"signals: glibc masks them around thread start, abort() signals its own process",
-         {{SCMP_SYS(rt_sigaction)},
-          {SCMP_SYS(rt_sigprocmask)},
-          {SCMP_SYS(rt_sigreturn)},
-          {SCMP_SYS(sigaltstack)},
-          {SCMP_SYS(getpid)},
-          {SCMP_SYS(tgkill), {arg_equals(0, static_cast<std::uint64_t>(::getpid()))}}}},
-        {"time: timeouts, deadlines and log stamps the vDSO does not answer",
-         {{SCMP_SYS(clock_gettime)},
-          {SCMP_SYS(clock_getres)},
-          {SCMP_SYS(gettimeofday)},
-          {SCMP_SYS(clock_nanosleep)},
-          {SCMP_SYS(nanosleep)}}},
-        {"descriptors: reading, writing and waiting on files, sockets and Asio's reactor",
-         {{SCMP_SYS(read)},           {SCMP_SYS(write)},          {SCMP_SYS(readv)},
-          {SCMP_SYS(writev)},         {SCMP_SYS(pread64)},        {SCMP_SYS(pwrite64)},
-          {SCMP_SYS(lseek)},          {SCMP_SYS(close)},          {SCMP_SYS(dup)},
-          {SCMP_SYS(dup2)},           {SCMP_SYS(dup3)},           {SCMP_SYS(fcntl)},
-          {SCMP_SYS(poll)},           {SCMP_SYS(ppoll)},          {SCMP_SYS(select)},
-          {SCMP_SYS(pselect6)},       {SCMP_SYS(pipe2)},          {SCMP_SYS(eventfd2)},
-          {SCMP_SYS(epoll_create1)},  {SCMP_SYS(epoll_ctl)},      {SCMP_SYS(epoll_wait)},
-          {SCMP_SYS(epoll_pwait)},    {SCMP_SYS(timerfd_create)}, {SCMP_SYS(timerfd_settime)},
-          {SCMP_SYS(timerfd_gettime)}}},
-        {"ioctl: Asio makes sockets non-blocking and asks what is readable; isatty on stderr",
-         {{SCMP_SYS(ioctl), {arg_equals(1, FIONBIO)}},
-          {SCMP_SYS(ioctl), {arg_equals(1, FIONREAD)}},
-          {SCMP_SYS(ioctl), {arg_equals(1, TCGETS)}}}},
-        {"files: configuration and trust store reads, atomic writes of state and certificates",
-         {{SCMP_SYS(openat)},     {SCMP_SYS(newfstatat)}, {SCMP_SYS(fstat)},
-          {SCMP_SYS(stat)},       {SCMP_SYS(lstat)},      {SCMP_SYS(statx)},
-          {SCMP_SYS(access)},     {SCMP_SYS(faccessat)},  {SCMP_SYS(faccessat2)},
-          {SCMP_SYS(readlink)},   {SCMP_SYS(readlinkat)}, {SCMP_SYS(getcwd)},
-          {SCMP_SYS(getdents64)}, {SCMP_SYS(rename)},     {SCMP_SYS(renameat)},
-          {SCMP_SYS(renameat2)},  {SCMP_SYS(unlink)},     {SCMP_SYS(unlinkat)},
-          {SCMP_SYS(mkdir)},      {SCMP_SYS(mkdirat)},    {SCMP_SYS(rmdir)},
-          {SCMP_SYS(symlink)},    {SCMP_SYS(symlinkat)},  {SCMP_SYS(chmod)},
-          {SCMP_SYS(fchmod)},     {SCMP_SYS(fchmodat)},   {SCMP_SYS(fsync)},
-          {SCMP_SYS(fdatasync)},  {SCMP_SYS(ftruncate)},  {SCMP_SYS(flock)},
-          {SCMP_SYS(umask)}}},
-        {"sockets: TCP to the CA, DNS over UDP, nscd's socket glibc tries, the challenge ports",
-         {{SCMP_SYS(socket), {arg_equals(0, AF_INET)}},
-          {SCMP_SYS(socket), {arg_equals(0, AF_INET6)}},
-          {SCMP_SYS(socket), {arg_equals(0, AF_UNIX)}},
-          // libcurl wakes a transfer waiting on its resolver thread through a socket pair.
-          {SCMP_SYS(socketpair), {arg_equals(0, AF_UNIX)}},
-          {SCMP_SYS(connect)},
-          {SCMP_SYS(bind)},
-          {SCMP_SYS(listen)},
-          {SCMP_SYS(accept)},
-          {SCMP_SYS(accept4)},
-          {SCMP_SYS(getsockname)},
-          {SCMP_SYS(getpeername)},
-          {SCMP_SYS(setsockopt)},
-          {SCMP_SYS(getsockopt)},
-          {SCMP_SYS(sendto)},
-          {SCMP_SYS(recvfrom)},
-          {SCMP_SYS(sendmsg)},
-          {SCMP_SYS(recvmsg)},
-          {SCMP_SYS(sendmmsg)},
-          {SCMP_SYS(shutdown)}}},
-        {"process facts: OpenSSL, glibc and libcurl ask for ids, limits and the kernel name",
-         {{SCMP_SYS(getuid)},
-          {SCMP_SYS(geteuid)},
-          {SCMP_SYS(getgid)},
-          {SCMP_SYS(getegid)},
-          {SCMP_SYS(uname)},
-          {SCMP_SYS(sysinfo)},
-          {SCMP_SYS(prlimit64)},
-          {SCMP_SYS(getrlimit)}}},
-        {"randomness: OpenSSL's seed, std::random_device",  //
-         {{SCMP_SYS(getrandom)}}},
-        {"exit: the process, its threads, and calls a signal interrupted",
-         {{SCMP_SYS(exit)}, {SCMP_SYS(exit_group)}, {SCMP_SYS(restart_syscall)}}},
+/// The build's program with this process's id where the rules compare with kOwnPidPlaceholder;
+/// empty if the program does not hold that comparison exactly once.
+std::vector<sock_filter> program_for_this_process() {
+    auto built = network_program();
+    std::vector<sock_filter> program(built.begin(), built.end());
+    auto is_placeholder = [](const sock_filter& op) {
+        return op.code == (BPF_JMP | BPF_JEQ | BPF_K) && op.k == kOwnPidPlaceholder;
     };
-    if (kLeakSanitizerAtExit)
-        groups.push_back(
-            {"LeakSanitizer's exit check (AddressSanitizer build only)",
-             {{SCMP_SYS(clone),
-               {arg_masked_equals(0, kCloneFlagsChecked | CLONE_UNTRACED, kLeakTracerFlags)}},
-              {SCMP_SYS(ptrace)},
-              {SCMP_SYS(wait4)},
-              {SCMP_SYS(prctl)},
-              {SCMP_SYS(getppid)},
-              {SCMP_SYS(kill)},
-              // GCC 12's sanitizer runtime lists /proc/PID/task with these, not openat and
-              // getdents64.
-              {SCMP_SYS(open)},
-              {SCMP_SYS(getdents)}}});
-    return groups;
-}
-
-// Calls that mean the process is no longer ours: running programs (hooks run in the custody
-// process), reading or writing other processes, changing the kernel, namespaces or mounts,
-// kernel keyrings, and the attack surfaces bpf, userfaultfd and perf events.
-std::vector<int> kill_list() {
-    std::vector<int> calls{
-        SCMP_SYS(execve),
-        SCMP_SYS(execveat),
-        SCMP_SYS(process_vm_readv),
-        SCMP_SYS(process_vm_writev),
-        SCMP_SYS(kexec_load),
-        SCMP_SYS(kexec_file_load),
-        SCMP_SYS(init_module),
-        SCMP_SYS(finit_module),
-        SCMP_SYS(bpf),
-        SCMP_SYS(mount),
-        SCMP_SYS(umount2),
-        SCMP_SYS(pivot_root),
-        SCMP_SYS(chroot),
-        SCMP_SYS(setns),
-        SCMP_SYS(unshare),
-        SCMP_SYS(keyctl),
-        SCMP_SYS(add_key),
-        SCMP_SYS(request_key),
-        SCMP_SYS(personality),
-        SCMP_SYS(userfaultfd),
-        SCMP_SYS(perf_event_open),
-    };
-    if (!kLeakSanitizerAtExit) calls.push_back(SCMP_SYS(ptrace));
-    return calls;
-}
-
-[[noreturn]] void fail(const std::string& what, int rc) {
-    throw Error(Errc::Unsupported, what + ": " + std::strerror(-rc));
-}
-
-void add_rule(const ScmpFilter& filter, std::uint32_t action, const Rule& rule) {
-    int rc = seccomp_rule_add_array(filter.get(), action, rule.call,
-                                    static_cast<unsigned>(rule.when.size()), rule.when.data());
-    if (rc != 0) {
-        CHandle<char, &::free> name(seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, rule.call));
-        fail(std::string("seccomp rule for ") + (name ? name.get() : "?"), rc);
-    }
-}
-
-void set_attribute(const ScmpFilter& filter, scmp_filter_attr attribute, std::uint32_t value,
-                   const char* what) {
-    int rc = seccomp_attr_set(filter.get(), attribute, value);
-    if (rc != 0) fail(what, rc);
+    if (std::count_if(program.begin(), program.end(), is_placeholder) != 1) return {};
+    std::find_if(program.begin(), program.end(), is_placeholder)->k =
+        static_cast<std::uint32_t>(::getpid());
+    return program;
 }
 
 }  // namespace
@@ -230,40 +44,33 @@ SeccompOutcome apply_seccomp() {
         outcome.unavailable_reason = "kernel built without seccomp";
         return outcome;
     }
-    if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+    if (network_program().empty()) {
         outcome.unavailable_reason = "allow-list written for x86_64 only";
         return outcome;
     }
-    // API level 3: the kernel can kill the whole process (Linux 4.14), not just one thread,
-    // which would leave the rest running with a missing thread.
-    if (seccomp_api_get() < 3) {
+    // The kernel must kill a whole process (Linux 4.14), not just one thread, which would
+    // leave the rest running with a missing thread.
+    std::uint32_t kill_process = SECCOMP_RET_KILL_PROCESS;
+    if (seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &kill_process) != 0) {
         outcome.unavailable_reason = "kernel cannot kill a whole process (needs Linux 4.14)";
         return outcome;
     }
-    try {
-        ScmpFilter filter(seccomp_init(SCMP_ACT_ERRNO(EPERM)));
-        if (!filter) throw Error(Errc::Unsupported, "seccomp_init failed");
-        // Every thread gets the filter, not just this one; a call made through another
-        // architecture's entry point (int 0x80) is an attack, not a mistake.
-        set_attribute(filter, SCMP_FLTATR_CTL_TSYNC, 1, "seccomp TSYNC");
-        set_attribute(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS, "seccomp BADARCH");
-
-        std::set<int> allowed;
-        for (const auto& group : allow_list()) {
-            for (const auto& rule : group.rules) {
-                add_rule(filter, SCMP_ACT_ALLOW, rule);
-                allowed.insert(rule.call);
-            }
-        }
-        add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), {SCMP_SYS(clone3)});
-        for (int call : kill_list()) add_rule(filter, SCMP_ACT_KILL_PROCESS, {call});
-
-        if (int rc = seccomp_load(filter.get()); rc != 0) fail("seccomp_load", rc);
-        outcome.allowed_calls = allowed.size();
-    } catch (const Error& e) {
-        outcome.unavailable_reason = e.what();
+    auto program = program_for_this_process();
+    if (program.empty()) {
+        outcome.unavailable_reason = "the built seccomp program has no place for the process id";
         return outcome;
     }
+    sock_fprog loadable{static_cast<unsigned short>(program.size()), program.data()};
+    // Every thread gets the filter, not just this one (TSYNC). The caller has set
+    // no_new_privs, without which an unprivileged process may not load one.
+    long rc = seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &loadable);
+    if (rc != 0) {
+        outcome.unavailable_reason =
+            rc > 0 ? "thread " + std::to_string(rc) + " could not take the seccomp filter"
+                   : std::string("loading the seccomp filter failed: ") + std::strerror(errno);
+        return outcome;
+    }
+    outcome.allowed_calls = network_program_allowed_calls();
     outcome.enforced = true;
     return outcome;
 }

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -81,6 +82,22 @@ TEST_CASE("a call off the allow-list fails with EPERM and the process goes on", 
     CHECK(child.fact("fork") == "EPERM");
     CHECK(child.fact("netlink") == "EPERM");
     CHECK(child.fact("still-running") == "yes");
+}
+
+TEST_CASE("the sandboxed process may signal its own threads and no other process",
+          "[unit][sandbox]") {
+    // The filter is built with a stand-in for the process id; loading puts this one's in.
+    pid_t parent = ::getpid();
+    auto child = run_sandboxed({}, [parent](ChildReport& report) {
+        report.put("own",
+                   outcome_of(static_cast<int>(::syscall(SYS_tgkill, ::getpid(), ::gettid(), 0))));
+        report.put("parent",
+                   outcome_of(static_cast<int>(::syscall(SYS_tgkill, parent, parent, 0))));
+    });
+    INFO(child.describe());
+    CHECK(child.exited_cleanly());
+    CHECK(child.fact("own") == "ok");
+    CHECK(child.fact("parent") == "EPERM");
 }
 
 TEST_CASE("threads still start inside the sandbox: clone3 refused and clone for threads allowed",
