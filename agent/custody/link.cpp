@@ -128,23 +128,18 @@ Bytes Link::take() {
 
 Bytes Link::receive(Deadline deadline, std::chrono::microseconds spin) {
     const auto start = Clock::now();
-    auto taken = [&] {
-        last_wait_ = Clock::now() - start;
-        return take();
-    };
-    if (last_wait_ > spin) spin = std::chrono::microseconds(0);
-    for (auto spin_end = std::min(start + spin, deadline); spin.count() > 0;) {
+    for (auto spin_end = std::min(start + spin, deadline);;) {
         // The clock is read every 64 turns: reading it costs more than looking at the mailbox.
         for (int turn = 0; turn < 64; ++turn) {
-            if (arrived()) return taken();
+            if (arrived()) return take();
             relax();
         }
         if (Clock::now() >= spin_end) break;
     }
     for (;;) {
-        if (arrived()) return taken();
+        if (arrived()) return take();
         if (!sleep_until(deadline)) {
-            if (arrived()) return taken();
+            if (arrived()) return take();
             throw Error(Errc::Io, "no answer within " + allowed(deadline, start));
         }
     }

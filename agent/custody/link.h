@@ -56,9 +56,7 @@ public:
     /// Posts `body` for the peer and wakes it if it sleeps. Never waits.
     void send(ByteView body);
     /// The peer's next frame, spinning for `spin` before sleeping until `deadline`. A frame
-    /// already posted is returned even after the deadline. Spins only when the previous frame
-    /// came within `spin`: a peer that took longer (a file key's signature, a TPM's, a request
-    /// after a round trip to the CA) likely will again, and spinning through it burns CPU.
+    /// already posted is returned even after the deadline.
     Bytes receive(Deadline deadline, std::chrono::microseconds spin);
     /// Closes this end's socket: the peer's waits end with "the peer closed the connection".
     void close() { socket_ = Fd(-1); }
@@ -84,7 +82,6 @@ private:
     Mailbox* outbox_;
     Fd socket_;
     std::uint32_t seen_ = 0;
-    std::chrono::steady_clock::duration last_wait_{0};
 };
 
 struct Link::Pair {
