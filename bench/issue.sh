@@ -6,6 +6,11 @@
 #
 #   bench/issue.sh [N] [file|pkcs11|tpm] [http-01|dns-01|tls-alpn-01]   (defaults: 20 file http-01)
 #
+# HWACME_BENCH_ONE_RUN=1 issues the N certificates in one `hwacme renew --force` over a
+# configuration that manages them (http-01 only): the unattended path, where one run's start,
+# and its key custody process, serve every certificate. Per certificate is then the run's
+# total over N.
+#
 # dns-01 publishes through tests/cli/challtestsrv-dns-hook into Pebble's challtestsrv DNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -102,6 +107,35 @@ dns-01)
     ;;
 esac
 "$hwacme" key generate "$certificate_key" --type ec-p256 >/dev/null
+
+if [[ ${HWACME_BENCH_ONE_RUN:-0} == 1 ]]; then
+    [[ $challenge == http-01 ]] || { echo "issue.sh: one run is measured with http-01 only" >&2; exit 2; }
+    {
+        echo "{\"ca\": {\"directory\": \"$PEBBLE_DIRECTORY\", \"account_key\": \"$account_key\"},"
+        echo ' "certificates": ['
+        for i in $(seq 1 "$count"); do
+            echo "  {\"name\": \"bench$i\", \"identifiers\": [\"bench$i.example.com\"],"
+            echo "   \"key\": \"$certificate_key\", \"key_policy\": \"reuse\","
+            echo "   \"challenge\": {\"listen_address\": \"127.0.0.1\", \"http_port\": $PEBBLE_HTTP_PORT},"
+            echo "   \"output_dir\": \"$work/live/bench$i\"}$([[ $i == "$count" ]] || echo ,)"
+        done
+        echo ']}'
+    } >"$work/hwacme.json"
+    /usr/bin/time -o "$work/time" -f "%e %U %S %M" \
+        "$hwacme" -v --config "$work/hwacme.json" renew --force >/dev/null 2>"$work/log" ||
+        { tail -n 5 "$work/log" >&2; exit 1; }
+    issued=$(find "$work/live" -name cert.pem | wc -l)
+    [[ $issued == "$count" ]] || { echo "issue.sh: one run issued $issued of $count" >&2; exit 1; }
+    read -r wall user sys rss <"$work/time"
+    awk -v n="$count" -v backend="$backend" -v wall="$wall" -v cpu="$(echo "$user + $sys" | bc)" \
+        -v rss="$rss" 'BEGIN {
+        printf "backend %s, http-01, %d certificates in one renew run, one name each\n", backend, n
+        printf "wall             %.3f s/cert\n", wall / n
+        printf "CPU (user+sys)   %.4f s/cert\n", cpu / n
+        printf "peak RSS         %.1f MiB\n", rss / 1024
+    }'
+    exit 0
+fi
 
 : >"$work/samples"
 for i in $(seq 1 "$count"); do
