@@ -1,0 +1,1 @@
+// The source CMake builds the precompiled Catch header with (tests/CMakeLists.txt).
