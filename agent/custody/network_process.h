@@ -18,9 +18,9 @@ public:
     /// Forks this process, which must not have opened a key or read a secret yet, nor drawn on
     /// OpenSSL's random generator (the network process would know the generator's state, which
     /// custody, whose process id stays the same, would not reseed: its ECDSA nonces with it),
-    /// and must have one thread. In custody (the parent) returns the network process; SIGTERM, SIGINT and
-    /// SIGHUP sent to custody from then on are passed on to it. In the network process returns
-    /// nullopt, with network_client() connected to custody, its copy of the environment
+    /// and must have one thread. In custody (the parent) returns the network process; SIGTERM,
+    /// SIGINT and SIGHUP sent to custody from then on are passed on to it. In the network process
+    /// returns nullopt, with network_client() connected to custody, its copy of the environment
     /// entries named `secret_variables` wiped and removed, and no other descriptor of custody's.
     /// Error{Io} when it cannot fork.
     static std::optional<NetworkProcess> fork(const std::vector<std::string>& secret_variables);
