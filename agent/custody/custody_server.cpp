@@ -232,7 +232,7 @@ ServeEnd CustodyServer::serve(Link& link, std::chrono::seconds idle_limit) const
         try {
             link.send(encode(*response));
         } catch (const Error&) {
-            // The network process ended (or stopped reading) between asking and hearing back.
+            // The network process ended, asleep, between asking and hearing back.
             return ServeEnd::PeerClosed;
         }
         if (refused_by_policy_) return ServeEnd::PolicyRefusal;
