@@ -43,8 +43,6 @@ struct Link::SharedPages {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 std::string allowed(Deadline deadline, Clock::time_point from) {
     auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - from).count();
     ms = std::max<decltype(ms)>(ms, 0);
@@ -100,6 +98,8 @@ void Link::post_unchecked(std::uint32_t length, ByteView body) {
 void Link::post(std::uint32_t length, ByteView body) {
     std::memcpy(outbox_->body, body.data(), body.size());
     outbox_->length.store(length, std::memory_order_relaxed);
+    last_sent_ = Clock::now();
+    outbox_->posted_at.store(last_sent_.time_since_epoch().count(), std::memory_order_relaxed);
     // Sequentially consistent with the reader's reader_asleep store and posted load: either it
     // sees this frame before it sleeps, or this sees it asleep and wakes it.
     outbox_->posted.fetch_add(1);
@@ -116,8 +116,11 @@ bool Link::arrived() const {
     return inbox_->posted.load() != seen_;
 }
 
-Bytes Link::take() {
+Bytes Link::take(std::chrono::microseconds spin) {
     seen_ = inbox_->posted.load(std::memory_order_acquire);
+    // The peer may post any time: a wrong one costs this end one spin, or one wake-up.
+    Clock::time_point posted_at{Clock::duration(inbox_->posted_at.load(std::memory_order_relaxed))};
+    peer_was_prompt_ = posted_at - last_sent_ <= spin;
     // Read once: the peer may change it while the body is copied.
     std::size_t length = inbox_->length.load(std::memory_order_relaxed);
     check_length(length, "the peer sent a frame");
@@ -128,18 +131,18 @@ Bytes Link::take() {
 
 Bytes Link::receive(Deadline deadline, std::chrono::microseconds spin) {
     const auto start = Clock::now();
-    for (auto spin_end = std::min(start + spin, deadline);;) {
+    for (auto spin_end = std::min(start + spin, deadline); peer_was_prompt_;) {
         // The clock is read every 64 turns: reading it costs more than looking at the mailbox.
         for (int turn = 0; turn < 64; ++turn) {
-            if (arrived()) return take();
+            if (arrived()) return take(spin);
             relax();
         }
         if (Clock::now() >= spin_end) break;
     }
     for (;;) {
-        if (arrived()) return take();
+        if (arrived()) return take(spin);
         if (!sleep_until(deadline)) {
-            if (arrived()) return take();
+            if (arrived()) return take(spin);
             throw Error(Errc::Io, "no answer within " + allowed(deadline, start));
         }
     }

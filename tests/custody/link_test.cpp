@@ -191,3 +191,38 @@ TEST_CASE("send refuses an empty body and one over kMaxFrameBytes", "[unit]") {
     CHECK(send_error(link.network, Bytes(kMaxFrameBytes + 1)).code() == Errc::Protocol);
     CHECK(receive_error(link.custody, almost_now()).code() == Errc::Io);
 }
+
+TEST_CASE("a reader spins for the next frame only when the peer's last one came within the spin",
+          "[unit]") {
+    auto link = Link::make_pair();
+    CHECK(link.network.spins_next());
+
+    link.network.send(Bytes{1});
+    std::this_thread::sleep_for(5ms);
+    link.custody.send(Bytes{2});
+    CHECK(link.network.receive(soon(), kAnswerSpin) == Bytes{2});
+    CHECK_FALSE(link.network.spins_next());
+
+    // Learned from when the peer posted, not from when the reader looked: a reader that comes
+    // late to a prompt answer spins again.
+    link.network.send(Bytes{3});
+    link.custody.send(Bytes{4});
+    std::this_thread::sleep_for(5ms);
+    CHECK(link.network.receive(soon(), kAnswerSpin) == Bytes{4});
+    CHECK(link.network.spins_next());
+}
+
+TEST_CASE("a reader that stopped spinning still receives frames, asleep", "[unit]") {
+    auto link = Link::make_pair();
+    link.network.send(Bytes{1});
+    std::this_thread::sleep_for(5ms);
+    link.custody.send(Bytes{2});
+    REQUIRE(link.network.receive(soon(), kAnswerSpin) == Bytes{2});
+    REQUIRE_FALSE(link.network.spins_next());
+    link.network.send(Bytes{3});
+    std::jthread custody([&] {
+        std::this_thread::sleep_for(20ms);
+        link.custody.send(Bytes{5});
+    });
+    CHECK(link.network.receive(soon(), kAnswerSpin) == Bytes{5});
+}
