@@ -88,18 +88,20 @@ Link::Pair Link::make_pair() {
 
 void Link::send(ByteView body) {
     check_length(body.size(), "refusing to send a frame");
-    post(static_cast<std::uint32_t>(body.size()), body);
+    post(static_cast<std::uint32_t>(body.size()), body, std::nullopt);
 }
 
-void Link::post_unchecked(std::uint32_t length, ByteView body) {
-    post(length, body.subspan(0, std::min(body.size(), kMaxFrameBytes)));
+void Link::post_unchecked(std::uint32_t length, ByteView body,
+                          std::optional<std::int64_t> posted_at) {
+    post(length, body.subspan(0, std::min(body.size(), kMaxFrameBytes)), posted_at);
 }
 
-void Link::post(std::uint32_t length, ByteView body) {
+void Link::post(std::uint32_t length, ByteView body, std::optional<std::int64_t> posted_at) {
     std::memcpy(outbox_->body, body.data(), body.size());
     outbox_->length.store(length, std::memory_order_relaxed);
     last_sent_ = Clock::now();
-    outbox_->posted_at.store(last_sent_.time_since_epoch().count(), std::memory_order_relaxed);
+    outbox_->posted_at.store(posted_at.value_or(last_sent_.time_since_epoch().count()),
+                             std::memory_order_relaxed);
     // Sequentially consistent with the reader's reader_asleep store and posted load: either it
     // sees this frame before it sleeps, or this sees it asleep and wakes it.
     outbox_->posted.fetch_add(1);
@@ -120,7 +122,8 @@ Bytes Link::take(std::chrono::microseconds spin) {
     seen_ = inbox_->posted.load(std::memory_order_acquire);
     // The peer may post any time: a wrong one costs this end one spin, or one wake-up.
     Clock::time_point posted_at{Clock::duration(inbox_->posted_at.load(std::memory_order_relaxed))};
-    peer_was_prompt_ = posted_at - last_sent_ <= spin;
+    // Compared, not subtracted: a time the peer made up could overflow a difference.
+    peer_was_prompt_ = posted_at <= last_sent_ + spin;
     // Read once: the peer may change it while the body is copied.
     std::size_t length = inbox_->length.load(std::memory_order_relaxed);
     check_length(length, "the peer sent a frame");

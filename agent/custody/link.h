@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "common/bytes.h"
 #include "common/fd.h"
@@ -73,8 +74,10 @@ public:
     /// The socket: a fork keeps it open in the process that keeps this end.
     int socket() const { return socket_.get(); }
 
-    /// What a hostile peer can do: post a length that need not be the body's. For tests.
-    void post_unchecked(std::uint32_t length, ByteView body);
+    /// What a hostile peer can do: post a length that need not be the body's, and a time that
+    /// need not be now (nanoseconds on the steady clock). For tests.
+    void post_unchecked(std::uint32_t length, ByteView body,
+                        std::optional<std::int64_t> posted_at = std::nullopt);
 
 private:
     struct SharedPages;
@@ -86,7 +89,7 @@ private:
     Bytes take(std::chrono::microseconds spin);
     /// Sleeps on the socket until it is readable or the deadline; false at the deadline.
     bool sleep_until(Deadline deadline);
-    void post(std::uint32_t length, ByteView body);
+    void post(std::uint32_t length, ByteView body, std::optional<std::int64_t> posted_at);
 
     std::shared_ptr<SharedPages> pages_;
     Mailbox* inbox_;

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <cstdint>
+#include <limits>
 #include <thread>
 
 #include "agent/custody/link.h"
@@ -225,4 +227,18 @@ TEST_CASE("a reader that stopped spinning still receives frames, asleep", "[unit
         link.custody.send(Bytes{5});
     });
     CHECK(link.network.receive(soon(), kAnswerSpin) == Bytes{5});
+}
+
+TEST_CASE("a posted time the peer made up changes only whether the reader spins", "[unit]") {
+    auto link = Link::make_pair();
+    const Bytes body{'b', 'o', 'd', 'y'};
+    link.custody.send(Bytes{1});
+    link.network.post_unchecked(4, body, std::numeric_limits<std::int64_t>::min());
+    CHECK(link.custody.receive(soon(), kNextRequestSpin) == body);
+    CHECK(link.custody.spins_next());
+
+    link.custody.send(Bytes{1});
+    link.network.post_unchecked(4, body, std::numeric_limits<std::int64_t>::max());
+    CHECK(link.custody.receive(soon(), kNextRequestSpin) == body);
+    CHECK_FALSE(link.custody.spins_next());
 }
