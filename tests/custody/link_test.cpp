@@ -56,6 +56,14 @@ Bytes pattern(std::size_t size) {
     return bytes;
 }
 
+/// A turn whose answer is posted 5 ms after the request, past any spin.
+void slow_turn(Link::Pair& link) {
+    link.network.send(Bytes{1});
+    std::this_thread::sleep_for(5ms);
+    link.custody.send(Bytes{2});
+    REQUIRE(link.network.receive(soon(), kAnswerSpin) == Bytes{2});
+}
+
 }  // namespace
 
 TEST_CASE("frames sent on one end are received whole on the other, both ways", "[unit]") {
@@ -198,11 +206,7 @@ TEST_CASE("a reader spins for the next frame only when the peer's last one came 
           "[unit]") {
     auto link = Link::make_pair();
     CHECK(link.network.spins_next());
-
-    link.network.send(Bytes{1});
-    std::this_thread::sleep_for(5ms);
-    link.custody.send(Bytes{2});
-    CHECK(link.network.receive(soon(), kAnswerSpin) == Bytes{2});
+    slow_turn(link);
     CHECK_FALSE(link.network.spins_next());
 
     // Learned from when the peer posted, not from when the reader looked: a reader that comes
@@ -216,10 +220,7 @@ TEST_CASE("a reader spins for the next frame only when the peer's last one came 
 
 TEST_CASE("a reader that stopped spinning still receives frames, asleep", "[unit]") {
     auto link = Link::make_pair();
-    link.network.send(Bytes{1});
-    std::this_thread::sleep_for(5ms);
-    link.custody.send(Bytes{2});
-    REQUIRE(link.network.receive(soon(), kAnswerSpin) == Bytes{2});
+    slow_turn(link);
     REQUIRE_FALSE(link.network.spins_next());
     link.network.send(Bytes{3});
     std::jthread custody([&] {
