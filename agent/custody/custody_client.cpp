@@ -7,8 +7,6 @@
 namespace hwacme::custody {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 template <class Reply>
 Reply expect(Response response, const char* what) {
     if (auto* reply = std::get_if<Reply>(&response)) return std::move(*reply);

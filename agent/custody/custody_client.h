@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "agent/custody/link.h"
 #include "agent/custody/messages.h"
 #include "agent/signing/csr_signer.h"
 #include "agent/signing/request_signer.h"

@@ -12,8 +12,6 @@
 namespace hwacme::custody {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // A DNS hook calls a provider's API; the network process waits for custody meanwhile, and
 // asks for no more than what its run has left.
 constexpr std::chrono::seconds kHookLimit{kMaxHookSeconds};

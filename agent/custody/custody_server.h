@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/acme/account.h"
+#include "agent/custody/link.h"
 #include "agent/custody/managed_certificates.h"
 #include "agent/custody/messages.h"
 #include "agent/custody/run_keys.h"
